@@ -1,0 +1,11 @@
+"""lstm_lib: the NumPy recurrent networks and helpers behind the LSTM course.
+
+Modules, one purpose each:
+    activations   sigmoid, tanh and their derivatives
+    rnn           the vanilla RNN (Keras SimpleRNN layout), forward and backward
+    lstm          the LSTM (Keras LSTM layout), forward and backward
+    initializers  Keras' default initialisers for both
+    gradcheck     numerical gradients and the relative error
+    jacobians     norms of dh_T/dh_k against the lag, for RNN and LSTM
+"""
+__version__ = "0.1.0"

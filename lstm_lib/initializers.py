@@ -1,0 +1,48 @@
+"""Parameter initialisers with the same distributions as Keras' defaults.
+
+Keras' LSTM and SimpleRNN start from a Glorot-uniform `kernel`, an orthogonal
+`recurrent_kernel` and a zero `bias`; the LSTM also sets its forget-gate bias
+to 1 (`unit_forget_bias=True`, Gers et al. 2000). The random streams differ
+from Keras', the distributions do not.
+"""
+import numpy as np
+
+
+def glorot_uniform(shape, rng, dtype=np.float64):
+    """Uniform on [-l, l] with l = sqrt(6 / (fan_in + fan_out)), fan_in, fan_out = shape."""
+    fan_in, fan_out = shape
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=shape).astype(dtype)
+
+
+def orthogonal(shape, rng, gain=1.0, dtype=np.float64):
+    """A matrix with orthonormal rows (if rows <= cols) or columns, from the QR of a Gaussian."""
+    rows, cols = shape
+    a = rng.standard_normal((max(rows, cols), min(rows, cols)))
+    q, r = np.linalg.qr(a)
+    q = q * np.sign(np.diag(r))  # makes the decomposition unique, so q is uniformly distributed
+    if rows < cols:
+        q = q.T
+    return (gain * q).astype(dtype)
+
+
+def lstm_init(units, input_dim, seed=0, dtype=np.float64):
+    """LSTMParams drawn as Keras' LSTM layer draws them, forget-gate bias at 1."""
+    from .lstm import LSTMParams
+
+    rng = np.random.default_rng(seed)
+    kernel = glorot_uniform((input_dim, 4 * units), rng, dtype)
+    recurrent_kernel = orthogonal((units, 4 * units), rng, dtype=dtype)
+    bias = np.zeros(4 * units, dtype=dtype)
+    bias[units : 2 * units] = 1.0  # gate order i, f, c, o: the second block is the forget gate
+    return LSTMParams(kernel, recurrent_kernel, bias)
+
+
+def rnn_init(units, input_dim, seed=0, dtype=np.float64):
+    """RNNParams drawn as Keras' SimpleRNN layer draws them."""
+    from .rnn import RNNParams
+
+    rng = np.random.default_rng(seed)
+    kernel = glorot_uniform((input_dim, units), rng, dtype)
+    recurrent_kernel = orthogonal((units, units), rng, dtype=dtype)
+    return RNNParams(kernel, recurrent_kernel, np.zeros(units, dtype=dtype))

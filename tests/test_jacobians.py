@@ -1,0 +1,69 @@
+"""Jacobian norms against Jacobians built column by column from finite differences."""
+import numpy as np
+import pytest
+
+from lstm_lib.initializers import lstm_init
+from lstm_lib.jacobians import lstm_jacobian_norms, rnn_jacobian_norms
+from lstm_lib.lstm import lstm_forward
+from lstm_lib.rnn import RNNParams, rnn_forward
+
+
+def numeric_jacobian(f, x, eps=1e-6):
+    """J[a, b] = d f(x)_a / d x_b by centred differences; f maps a vector to a vector."""
+    cols = []
+    for b in range(x.size):
+        e = np.zeros_like(x)
+        e[b] = eps
+        cols.append((f(x + e) - f(x - e)) / (2 * eps))
+    return np.stack(cols, axis=1)
+
+
+def test_rnn_norms_match_numeric_jacobians(rng):
+    T, D, H = 6, 2, 3
+    p = RNNParams(rng.normal(size=(D, H)), rng.normal(scale=0.8, size=(H, H)), rng.normal(size=H))
+    x = rng.normal(size=(1, T, D))
+    norms = rnn_jacobian_norms(x, p)
+    h_seq, _ = rnn_forward(x, p)
+    states = np.concatenate([np.zeros((1, H)), h_seq[0]])  # h_0 .. h_T
+    for lag in range(1, T + 1):
+        k = T - lag
+        J = numeric_jacobian(lambda h: rnn_forward(x[:, k:], p, h[None])[0][0, -1], states[k])
+        assert norms[0, lag - 1] == pytest.approx(np.linalg.norm(J, 2), rel=1e-6)
+
+
+@pytest.mark.parametrize("wrt", ["hidden", "cell"])
+def test_lstm_norms_match_numeric_jacobians(rng, wrt):
+    T, D, H = 5, 2, 3
+    p = lstm_init(H, D, seed=3)
+    p = type(p)(p.kernel, 1.5 * p.recurrent_kernel, p.bias + rng.normal(scale=0.3, size=4 * H))
+    x = rng.normal(size=(1, T, D))
+    norms = lstm_jacobian_norms(x, p, wrt=wrt)
+    h_seq, c_seq, _ = lstm_forward(x, p)
+    hs = np.concatenate([np.zeros((1, H)), h_seq[0]])
+    cs = np.concatenate([np.zeros((1, H)), c_seq[0]])
+    for lag in range(1, T + 1):
+        k = T - lag
+        if wrt == "hidden":  # move h_k, hold c_k
+            f = lambda h: lstm_forward(x[:, k:], p, h[None], cs[k][None])[0][0, -1]  # noqa: E731
+            J = numeric_jacobian(f, hs[k])
+        else:  # move c_k, hold h_k
+            f = lambda c: lstm_forward(x[:, k:], p, hs[k][None], c[None])[1][0, -1]  # noqa: E731
+            J = numeric_jacobian(f, cs[k])
+        assert norms[0, lag - 1] == pytest.approx(np.linalg.norm(J, 2), rel=1e-6)
+
+
+def test_rnn_norms_obey_the_spectral_bound(rng):
+    """|tanh'| <= 1, so ||dh_T/dh_{T-l}|| <= ||W_hh||^l."""
+    H = 8
+    for scale in (0.5, 1.0, 2.0):
+        u = rng.normal(size=(H, H))
+        u *= scale / np.linalg.norm(u, 2)
+        p = RNNParams(rng.normal(size=(1, H)), u, np.zeros(H))
+        norms = rnn_jacobian_norms(rng.normal(size=(3, 20, 1)), p)
+        bound = scale ** np.arange(1, 21)
+        assert np.all(norms <= bound * (1 + 1e-12))
+
+
+def test_unknown_block_is_rejected(rng):
+    with pytest.raises(ValueError, match="wrt must be one of"):
+        lstm_jacobian_norms(np.zeros((1, 2, 1)), lstm_init(2, 1), wrt="gates")
