@@ -7,5 +7,6 @@ Modules, one purpose each:
     initializers  Keras' default initialisers for both
     gradcheck     numerical gradients and the relative error
     jacobians     norms of dh_T/dh_k against the lag, for RNN and LSTM
+    keras_setup   a quiet, seeded import of Keras for the chapters that use it
 """
 __version__ = "0.1.0"

@@ -1,0 +1,46 @@
+# The two commands of the README: `make book` and `make test`. Each creates .venv if
+# it is missing and installs the project (editable) with what it needs, pinned by
+# requirements/constraints.txt; the install is redone only when those files change.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PIP    := PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip
+BUILD_FLAGS := -W -n --keep-going
+NBVAL  := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+.PHONY: book test test-lib test-notebooks test-book execute constraints clean
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	@echo "The site is in _build/html; open _build/html/index.html"
+
+test: test-lib test-notebooks test-book
+
+test-lib: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+test-notebooks: $(STAMP)
+	$(NBVAL) chapters
+
+test-book: $(STAMP)
+	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+
+# Re-execute notebooks in place (all of chapters/, or NB=path/to.ipynb), storing their outputs.
+execute: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py $(NB)
+
+$(STAMP): pyproject.toml requirements/dev.txt requirements/constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet -c requirements/constraints.txt -r requirements/dev.txt -e .
+	@touch $@
+
+# Re-pin every version after a change to requirements/dev.txt.
+constraints: $(STAMP)
+	@{ echo "# Exact versions for reproducible outputs, used by make as pip's -c constraints file."; \
+	   echo "# Regenerate with: make constraints (after changing requirements/dev.txt)."; \
+	   $(PIP) freeze --exclude-editable | grep -vi '^lstm.lib'; } > requirements/constraints.txt
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,57 @@
+"""Execute chapter notebooks in place, storing their outputs: the only way outputs get into a notebook.
+
+    python tools/execute_notebooks.py                 # every notebook in chapters/
+    python tools/execute_notebooks.py chapters/x.ipynb
+
+Each notebook runs in its own folder on the `python3` kernel of the environment
+running this script, with the per-cell timeout from _config.yml. Timing
+metadata is not recorded, so re-running an unchanged notebook leaves no diff.
+"""
+import argparse
+import pathlib
+import sys
+
+import nbformat
+import yaml
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def cell_timeout():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    return int(config["execute"]["timeout"])
+
+
+def execute(path, timeout):
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["kernelspec"] = KERNELSPEC
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+    )
+    client.execute()
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=pathlib.Path)
+    args = parser.parse_args(argv)
+    paths = args.notebooks or sorted((ROOT / "chapters").glob("*.ipynb"))
+    timeout = cell_timeout()
+    for path in paths:
+        print(f"executing {path.relative_to(ROOT) if path.is_absolute() else path}", flush=True)
+        execute(path.resolve(), timeout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
