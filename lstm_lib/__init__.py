@@ -8,5 +8,8 @@ Modules, one purpose each:
     gradcheck     numerical gradients and the relative error
     jacobians     norms of dh_T/dh_k against the lag, for RNN and LSTM
     keras_setup   a quiet, seeded import of Keras for the chapters that use it
+    optim         SGD and Adam with gradient-norm clipping, for training in NumPy
+    tasks         long-memory sequence tasks (first value, adding problem)
+    plotting      the course's colour-blind-safe figure style
 """
 __version__ = "0.1.0"

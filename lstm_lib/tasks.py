@@ -1,0 +1,47 @@
+"""Synthetic sequence tasks that need a long memory, for comparing an RNN with an LSTM.
+
+Both return x of shape (n, T, D) and y of shape (n, 1), and the information
+needed for y sits at the start of the sequence (or at two random places), so a
+model can only succeed by carrying it across many steps.
+"""
+import numpy as np
+
+
+def _check(n, length, min_length):
+    for name, value, least in (("n", n, 1), ("length", length, min_length)):
+        if not isinstance(value, (int, np.integer)) or value < least:
+            raise ValueError(f"{name} must be an integer >= {least}; got {value!r}")
+
+
+def first_value_task(n, length, rng, noise=0.2):
+    """Remember the first value: x[:, 0, 0] is +-1 (the signal), later steps are Gaussian noise.
+
+    The target y is the signal. Predicting 0 gives mean squared error 1; a model
+    that remembers gives 0. x has shape (n, length, 1).
+    """
+    _check(n, length, 1)
+    x = noise * rng.standard_normal((n, length, 1))
+    signal = rng.choice([-1.0, 1.0], size=n)
+    x[:, 0, 0] = signal
+    return x, signal[:, None]
+
+
+def adding_problem(n, length, rng):
+    """Hochreiter and Schmidhuber's adding problem.
+
+    x[:, :, 0] holds values uniform on [0, 1]; x[:, :, 1] is a marker, 1 at exactly
+    two steps (one in each half of the sequence) and 0 elsewhere. The target is the
+    sum of the two marked values. Always predicting 1 gives mean squared error
+    1/6 (the variance of a sum of two uniform values), the level to beat.
+    """
+    _check(n, length, 2)
+    values = rng.uniform(0.0, 1.0, size=(n, length))
+    half = length // 2
+    first = rng.integers(0, half, size=n)
+    second = rng.integers(half, length, size=n)
+    marker = np.zeros((n, length))
+    rows = np.arange(n)
+    marker[rows, first] = 1.0
+    marker[rows, second] = 1.0
+    y = values[rows, first] + values[rows, second]
+    return np.stack([values, marker], axis=-1), y[:, None]
