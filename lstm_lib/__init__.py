@@ -11,5 +11,6 @@ Modules, one purpose each:
     optim         SGD and Adam with gradient-norm clipping, for training in NumPy
     tasks         long-memory sequence tasks (first value, adding problem)
     plotting      the course's colour-blind-safe figure style
+    data          daily prices from Yahoo Finance, with an offline snapshot and CSV readers
 """
 __version__ = "0.1.0"
