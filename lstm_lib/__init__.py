@@ -12,5 +12,8 @@ Modules, one purpose each:
     tasks         long-memory sequence tasks (first value, adding problem)
     plotting      the course's colour-blind-safe figure style
     data          daily prices from Yahoo Finance, with an offline snapshot and CSV readers
+    windows       chronological split, train-only scaling and windows, without leakage
+    baselines     persistence, moving average and a linear model on the same windows
+    metrics       RMSE, MAE, MAPE and directional accuracy
 """
 __version__ = "0.1.0"
