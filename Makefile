@@ -10,22 +10,34 @@ PIP    := PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip
 BUILD_FLAGS := -W -n --keep-going
 NBVAL  := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: book test test-lib test-notebooks test-book execute constraints clean
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: book test test-lib test-notebooks test-book test-browser browser-deps execute constraints clean
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo "The site is in _build/html; open _build/html/index.html"
 
-test: test-lib test-notebooks test-book
+test: test-lib test-notebooks test-book test-browser
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests -m "not browser"
 
 test-notebooks: $(STAMP)
 	$(NBVAL) chapters
 
+# --all: rebuild every page, so that no page left from an earlier build escapes the checks.
 test-book: $(STAMP)
-	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	$(BIN)/jupyter-book build . --all $(BUILD_FLAGS)
+
+# Every page of the built site in headless Chromium; screenshots go to test-artifacts/screenshots.
+test-browser: $(STAMP) browser-deps
+	$(BIN)/python -m pytest tests/browser -m browser
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 # Re-execute notebooks in place (all of chapters/, or NB=path/to.ipynb), storing their outputs.
 execute: $(STAMP)
@@ -43,4 +55,4 @@ constraints: $(STAMP)
 	   $(PIP) freeze --exclude-editable | grep -vi '^lstm.lib'; } > requirements/constraints.txt
 
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache test-artifacts
