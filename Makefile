@@ -12,16 +12,16 @@ NBVAL  := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-w
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: book test test-lib test-notebooks test-book test-browser browser-deps execute constraints clean
+.PHONY: book test test-lib test-notebooks test-book test-browser test-install browser-deps execute constraints clean
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo "The site is in _build/html; open _build/html/index.html"
 
-test: test-lib test-notebooks test-book test-browser
+test: test-lib test-notebooks test-book test-browser test-install
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest tests -m "not browser"
+	$(BIN)/python -m pytest tests -m "not browser and not install"
 
 test-notebooks: $(STAMP)
 	$(NBVAL) chapters
@@ -33,6 +33,10 @@ test-book: $(STAMP)
 # Every page of the built site in headless Chromium; screenshots go to test-artifacts/screenshots.
 test-browser: $(STAMP) browser-deps
 	$(BIN)/python -m pytest tests/browser -m browser
+
+# The Colab path without Colab: lstm_lib from a wheel, in a fresh environment, a chapter run offline.
+test-install: $(STAMP)
+	$(BIN)/python -m pytest tests/test_install_from_wheel.py -m install
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
