@@ -114,10 +114,12 @@ def test_page(browser, base_url, screenshots, name):
                 assert urllib.parse.unquote(parsed.fragment) in ids_in(target), f"{name}: no anchor for {link}"
 
         notebook = ROOT / pathlib.Path(name).with_suffix(".ipynb")
+        learner = ROOT / "exercises" / notebook.name  # exercise pages open the learner's notebook
         colab = [l for l in links if "colab.research.google.com" in l]
         if notebook.exists():
             owner_repo, branch, book_path = repository()
-            path = "/".join(p for p in (book_path, str(pathlib.Path(name).with_suffix(".ipynb"))) if p)
+            opened = learner.relative_to(ROOT) if learner.exists() else pathlib.Path(name).with_suffix(".ipynb")
+            path = "/".join(p for p in (book_path, str(opened)) if p)
             expected = f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{path}"
             assert colab == [expected], f"{name}: Colab link {colab}, expected {expected}"
         else:
