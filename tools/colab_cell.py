@@ -1,6 +1,7 @@
 """The first code cell of every notebook: in Colab, install lstm_lib from the course repository.
 
-    python tools/colab_cell.py          # write or refresh that cell in every notebook in chapters/
+    python tools/colab_cell.py                       # every notebook in chapters/
+    python tools/colab_cell.py chapters/x.ipynb      # only the notebooks named
 
 The repository URL and branch are read from _config.yml, the one place they are
 set. The cell is hidden on the site (remove-cell) and skipped by nbval
@@ -49,9 +50,11 @@ def sync(path, source):
     return True
 
 
-def main():
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
     source = colab_cell_source()
-    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+    paths = [pathlib.Path(a).resolve() for a in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
+    for path in paths:
         if sync(path, source):
             print(f"updated {path.relative_to(ROOT)}")
     return 0
