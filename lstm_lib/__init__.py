@@ -15,5 +15,6 @@ Modules, one purpose each:
     windows       chronological split, train-only scaling and windows, without leakage
     baselines     persistence, moving average and a linear model on the same windows
     metrics       RMSE, MAE, MAPE and directional accuracy
+    checks        the exercise checkers: check_<function>(fn) tells a learner what is wrong
 """
 __version__ = "0.1.0"

@@ -1,0 +1,120 @@
+"""The checker for the Keras forecasting model: LSTM(64) -> Dense(32) -> Dense(32) -> Dense(1).
+
+Keras is imported only when the check runs.
+"""
+import warnings
+
+from .. import lstm
+from ._engine import (
+    _Failure, _NotDone, _call_learner, _describe, _message, _require_function, _say,
+)
+
+__all__ = ["check_build_model"]
+
+
+def _fmt(count):
+    return f"{count:,}"
+
+
+def _model_failure(lines, hint, heading):
+    return _Failure(_message([lines[0], f"  {heading}", *lines[1:]], hint))
+
+
+def _check_model(keras, model, lookback, n_features, heading):
+    """Explain the first way in which model differs from LSTM(64) -> Dense(32) -> Dense(32) -> Dense(1)."""
+    if model is None:
+        raise _Failure(_message(["build_model returned None."], "End the function with `return model`."))
+    if not isinstance(model, keras.Model):
+        raise _Failure(_message([f"build_model returned {_describe(model)}, not a Keras model."],
+                                "Return the keras.Sequential (or keras.Model) you built."))
+    try:
+        input_shape = tuple(model.inputs[0].shape)
+    except Exception:
+        raise _model_failure(
+            ["build_model: the model does not know its input shape yet, so Keras cannot count "
+             "its parameters."],
+            "Start the model with keras.Input(shape=(lookback, n_features)): then every layer "
+            "is built and count_params() works.", heading) from None
+    wanted = (None, lookback, n_features)
+    if input_shape != wanted:
+        hint = ("The input is (batch, lookback, features): one row per day, one column per "
+                "feature. Give keras.Input the shape (lookback, n_features).")
+        if input_shape == (None, n_features, lookback):
+            hint = "lookback and n_features are exchanged. " + hint
+        raise _model_failure([f"build_model: the input shape is {input_shape}; expected {wanted} "
+                              "= (batch, lookback, features)."], hint, heading)
+
+    layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    kinds = [type(layer).__name__ for layer in layers]
+    if kinds != ["LSTM", "Dense", "Dense", "Dense"]:
+        hint = "The model is an LSTM layer followed by three Dense layers, in that order."
+        if kinds and kinds[0] in ("GRU", "SimpleRNN"):
+            hint = f"The first layer is a {kinds[0]}; the task asks for an LSTM. " + hint
+        raise _model_failure([f"build_model: the layers are {', '.join(kinds) or 'none'}; "
+                              "expected LSTM, Dense, Dense, Dense."], hint, heading)
+    units = [layers[0].units] + [layer.units for layer in layers[1:]]
+    if units != [64, 32, 32, 1]:
+        raise _model_failure(
+            [f"build_model: the layers have {', '.join(map(str, units))} units; expected 64, 32, "
+             "32, 1.", f"  Parameters: {_fmt(model.count_params())}; expected "
+                       f"{_fmt(_expected_params(n_features))}."],
+            "The LSTM has 64 units, the two hidden Dense layers 32 each, and the output layer one "
+            "unit: tomorrow's scaled price.", heading)
+    if layers[0].return_sequences:
+        raise _model_failure(
+            ["build_model: the LSTM returns its whole sequence (return_sequences=True), so the "
+             f"model's output has shape {model.output_shape}; expected (None, 1)."],
+            "With return_sequences=True the LSTM passes on every step's hidden state and the "
+            "Dense layers run on each step. Here only the last hidden state goes on: leave "
+            "return_sequences at its default, False.", heading)
+    counts = [layer.count_params() for layer in layers]
+    expected = [lstm.param_count(64, n_features), 64 * 32 + 32, 32 * 32 + 32, 32 + 1]
+    if counts != expected or model.count_params() != sum(expected):
+        table = [f"  {kind:<6} expected {_fmt(e):>7}, yours {_fmt(c):>7}"
+                 for kind, e, c in zip(kinds, expected, counts)]
+        raise _model_failure(
+            [f"build_model: the model has {_fmt(model.count_params())} parameters; expected "
+             f"{_fmt(sum(expected))}.", *table],
+            "An LSTM layer has 4 * units * (units + features + 1) parameters, a Dense layer "
+            "inputs * units + units. Check use_bias and any other option you changed.", heading)
+    if tuple(model.output_shape) != (None, 1):
+        raise _model_failure([f"build_model: the output shape is {model.output_shape}; expected "
+                              "(None, 1)."], "The model outputs one number per window.", heading)
+
+
+def _expected_params(n_features):
+    return lstm.param_count(64, n_features) + 64 * 32 + 32 + 32 * 32 + 32 + 33
+
+
+def check_build_model(fn):
+    """Check build_model(lookback, n_features=1): LSTM(64) -> Dense(32) -> Dense(32) -> Dense(1).
+
+    With one feature the model has exactly 20,065 parameters. Checks the layer types and units,
+    the input shape (None, lookback, n_features), the parameter count and the output shape.
+    """
+    __tracebackhide__ = True
+    _require_function("build_model", fn)
+    from ..keras_setup import load_keras
+
+    keras = load_keras()
+    cases = [(10, 1), (30, 3)]
+    try:
+        for number, (lookback, n_features) in enumerate(cases, 1):
+            heading = (f"Case {number} of {len(cases)}: lookback {lookback}, {n_features} "
+                       f"feature{'s' if n_features > 1 else ''}, so "
+                       f"{_fmt(_expected_params(n_features))} parameters.")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # Keras' advice to use keras.Input, said below
+                model = _call_learner("build_model", fn, None, (lookback, n_features), {},
+                                      heading, ((r"ndim=3|expected ndim", "An LSTM layer reads "
+                                                 "3-D input (batch, lookback, features): give "
+                                                 "keras.Input the shape (lookback, n_features)."),))
+            _check_model(keras, model, lookback, n_features, heading)
+    except _NotDone as not_done:
+        _say(not_done.args[0])
+        return False
+    except _Failure as failure:
+        raise AssertionError(failure.args[0]) from failure.__cause__
+    _say(f"build_model: all {len(cases)} checks passed ({_fmt(_expected_params(1))} parameters "
+         "with one feature).")
+    return True

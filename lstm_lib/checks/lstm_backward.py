@@ -1,0 +1,254 @@
+"""Checkers for the LSTM backward pass, one step and a whole sequence.
+
+The cache comes from the learner's own forward function, so its layout can be their design;
+the gradients are compared with lstm_lib's.
+"""
+import numpy as np
+
+from .. import lstm
+from ._engine import (
+    _Case, _Failure, _NotDone, _Out, _describe, _message, _not_done_line, _returned, _run,
+    _same, _unpack,
+)
+from .lstm_forward import _MATMUL_HINT_LSTM, _cell_case, _lstm_params
+
+__all__ = ["check_lstm_cell_backward", "check_lstm_backward"]
+
+
+def _gate_backward(dh, dc, c_prev, i, f, g, o, tanh_c, *, sig="s(1-s)", tanh_g=True,
+                   tanh_c_grad=True, use_dc=True, f_factor=True, order=(0, 1, 2, 3)):
+    """One step of the chain rule, optionally with a deliberate mistake; returns dz, dc_prev."""
+    do = dh * tanh_c
+    dc = (dc if use_dc else 0) + dh * o * ((1 - tanh_c ** 2) if tanh_c_grad else 1)
+    df, di, dg = dc * c_prev, dc * g, dc * i
+    ds = {"s(1-s)": lambda s: s * (1 - s), "none": lambda s: 1, "1-s^2": lambda s: 1 - s * s}[sig]
+    blocks = [di * ds(i), df * ds(f), dg * ((1 - g ** 2) if tanh_g else 1), do * ds(o)]
+    dz = np.concatenate([blocks[k] for k in order], axis=1)
+    return dz, (dc * f if f_factor else dc)
+
+
+_GATE_MISTAKES = [
+    ("matches a backward pass without the sigmoid's derivative for the gates i, f and o: each "
+     "gate's gradient is multiplied by s (1 - s), s being the gate's value, on its way back to z.",
+     dict(sig="none")),
+    ("matches a backward pass that multiplies the gates' gradients by 1 - s^2, which is tanh's "
+     "derivative; the gates are sigmoids.", dict(sig="1-s^2")),
+    ("matches a backward pass without tanh's derivative for the candidate g: its gradient is "
+     "multiplied by 1 - g^2 on its way back to z.", dict(tanh_g=False)),
+    ("matches a backward pass without tanh's derivative on the path from h_t into c_t: "
+     "h_t = o * tanh(c_t), so that path carries a factor 1 - tanh(c_t)^2.", dict(tanh_c_grad=False)),
+    ("matches dc_prev without the forget gate: c_prev reaches c_t multiplied by f.",
+     dict(f_factor=False)),
+    ("matches a dz whose i and f blocks trade places: the gradient blocks go in the same order "
+     "as the gates, i, f, c, o.", dict(order=(1, 0, 2, 3))),
+    ("matches a dz whose last two blocks are in the order o, c; the gradient blocks go in the "
+     "same order as the gates, i, f, c, o.", dict(order=(0, 1, 3, 2))),
+]
+
+
+def _grad_outputs(names, axes, hint):
+    """outputs() for backward functions: three gradients, then grads split into its three arrays."""
+    def outputs(raw, case, name):
+        *first, grads = _unpack(name, raw, names)
+        if not isinstance(grads, (tuple, list)) or len(grads) != 3:
+            raise _Failure(_message([
+                f"{name}: grads, the fourth value returned, should hold three arrays, the "
+                f"gradients of kernel, recurrent_kernel and bias (as LSTMParams does); it is "
+                f"{_describe(grads)}."]))
+        items = [(_Out(n, _returned(k), a, hint), v) for k, (n, a, v) in enumerate(zip(names, axes, first))]
+        weights = (("kernel", "(input_dim, 4 * units)"), ("recurrent_kernel", "(units, 4 * units)"),
+                   ("bias", "(4 * units,)"))
+        items += [(_Out(f"grads.{w}", "in the fourth value returned", a, hint), v)
+                  for (w, a), v in zip(weights, grads)]
+        return items
+    return outputs
+
+
+def _backward_forward(forward_name, fn, forward):
+    """The learner's own forward function, found next to fn, to make the cache fn expects."""
+    if forward is None:
+        forward = getattr(fn, "__globals__", {}).get(forward_name)
+    return forward if callable(forward) else getattr(lstm, forward_name)
+
+
+def _run_learner_forward(name, forward_name, fn, forward, args, heading, probe):
+    """Run the learner's forward for a backward check; return its cache, or explain why not."""
+    __tracebackhide__ = True
+    try:
+        result = forward(*args)
+    except NotImplementedError:
+        try:  # is the backward function itself still a stub?
+            probe()
+        except NotImplementedError as own:
+            raise _NotDone(_not_done_line(name, fn, own)) from None
+        except Exception:
+            pass
+        raise _NotDone(f"{name} is checked through your {forward_name}, which is not done yet: "
+                       f"finish {forward_name} first, then run this check again.") from None
+    except Exception as exc:
+        raise _Failure(_message(
+            [f"{name} is checked by running your {forward_name} first, and it raised "
+             f"{type(exc).__name__}: {str(exc)[:120]}", f"  {heading}"],
+            f"Run check_{forward_name}({forward_name}) and fix what it reports first.")) from exc
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        raise _Failure(_message(
+            [f"{name} is checked by running your {forward_name} first, which returned "
+             f"{_describe(result)} instead of three values."],
+            f"Run check_{forward_name}({forward_name}) and fix what it reports first."))
+    expected = getattr(lstm, forward_name)(*args)
+    for k in (0, 1):
+        if not _same(result[k], expected[k], _Case("", (), tol=(1e-4, 1e-5))):
+            raise _Failure(_message(
+                [f"{name} is checked by running your {forward_name} and then your {name}, but "
+                 f"your {forward_name} does not agree with the reference yet.", f"  {heading}"],
+                f"Run check_{forward_name}({forward_name}) and fix what it reports first."))
+    return result[2]
+
+
+def check_lstm_cell_backward(fn, forward=None):
+    """Check lstm_cell_backward(dh_t, dc_t, cache) -> (dx_t, dh_prev, dc_prev, grads).
+
+    The cache comes from your own lstm_cell_forward (found next to fn, or passed as forward),
+    so that its layout can be your own design; the gradients are compared with lstm_lib's.
+    """
+    __tracebackhide__ = True
+    rng = np.random.default_rng(60)
+    forward = _backward_forward("lstm_cell_forward", fn, forward)
+
+    def case(label, B, D, H, dtype=np.float64, dc_zero=False):
+        x, h, c, p = _cell_case(rng, B, D, H, dtype)
+        dh = rng.normal(size=(B, H)).astype(dtype)
+        dc = np.zeros((B, H), dtype) if dc_zero else rng.normal(size=(B, H)).astype(dtype)
+        return _Case(label, (x, h, c, p, dh, dc), float32=dtype == np.float32)
+
+    cases = [
+        case("batch 3, 2 features, 4 units; random weights, states and upstream gradients "
+             "dh_t and dc_t", 3, 2, 4),
+        case("batch 1, 1 feature, 1 unit", 1, 1, 1),
+        case("batch 2, 3 features, 3 units, dc_t all zeros (c_t feeds nothing else)", 2, 3, 3,
+             dc_zero=True),
+        case("batch 2, 3 features, 2 units, every array float32", 2, 3, 2, np.float32),
+    ]
+
+    def reference(x, h, c, p, dh, dc):
+        return lstm.lstm_cell_backward(dh, dc, lstm.lstm_cell_forward(x, h, c, p)[2])
+
+    def variant(opts):
+        def mutant(x, h, c, p, dh, dc):
+            cache = lstm.lstm_cell_forward(x, h, c, p)[2]
+            dz, dc_prev = _gate_backward(dh, dc, c, cache.i, cache.f, cache.g, cache.o, cache.tanh_c, **opts)
+            return dz @ p.kernel.T, dz @ p.recurrent_kernel.T, dc_prev, (x.T @ dz, h.T @ dz, dz.sum(axis=0))
+        return mutant
+
+    def call(fn, x, h, c, p, dh, dc):
+        heading = "while making the cache"
+        probe = lambda: fn(dh, dc, lstm.lstm_cell_forward(x, h, c, p)[2])  # noqa: E731
+        cache = _run_learner_forward("lstm_cell_backward", "lstm_cell_forward", fn, forward,
+                                     (x, h, c, p), heading, probe)
+        return fn(dh, dc, cache)
+
+    mutants = [(hint, variant(opts)) for hint, opts in _GATE_MISTAKES] + [
+        ("matches a backward pass that ignores dc_t: the gradient reaching c_t from the next "
+         "step adds to the one coming through h_t.", variant(dict(use_dc=False))),
+    ]
+    outputs = _grad_outputs(("dx_t", "dh_prev", "dc_prev", "grads"),
+                            ("(batch, input_dim)", "(batch, units)", "(batch, units)"),
+                            "Go back through the forward equations one at a time, from h_t to z, "
+                            "and print the shape of every gradient you make: each has the shape "
+                            "of its variable.")
+    return _run("lstm_cell_backward", fn, cases, reference, outputs, mutants=mutants, call=call,
+                exc_hints=(_MATMUL_HINT_LSTM,),
+                arg_names=("x_t", "h_prev", "c_prev", "params", "dh_t", "dc_t"))
+
+
+def _sequence_backward_variant(x, p, h0, c0, dh_seq, dc_last, *, carry_dc=True, reset_to_last=False,
+                               carry_dh=True, use_dc_last=True, h_shift=False, reverse=True, **gate):
+    _, _, cache = lstm.lstm_forward(x, p, h0, c0)
+    B, T, H = cache.h_seq.shape
+    zeros = np.zeros((B, H), cache.h_seq.dtype)
+    dc_init = dc_last if dc_last is not None and use_dc_last else zeros
+    dc, dh_next, dc_out = dc_init, zeros, dc_init
+    h_prev = np.concatenate([cache.h0[:, None], cache.h_seq[:, :-1]], axis=1)
+    c_prev = np.concatenate([cache.c0[:, None], cache.c_seq[:, :-1]], axis=1)
+    dz = np.empty((B, T, 4 * H), cache.h_seq.dtype)
+    for t in reversed(range(T)) if reverse else range(T):
+        dz[:, t], dc_out = _gate_backward(dh_seq[:, t] + (dh_next if carry_dh else 0), dc, c_prev[:, t],
+                                          cache.i[:, t], cache.f[:, t], cache.g[:, t], cache.o[:, t],
+                                          cache.tanh_c[:, t], **gate)
+        dh_next = dz[:, t] @ p.recurrent_kernel.T
+        dc = dc_out if carry_dc else (dc_init if reset_to_last else zeros)
+    flat = dz.reshape(B * T, 4 * H)
+    inputs = (cache.h_seq if h_shift else h_prev).reshape(B * T, H)
+    grads = (x.reshape(B * T, -1).T @ flat, inputs.T @ flat, flat.sum(axis=0))
+    return (flat @ p.kernel.T).reshape(x.shape), dh_next, dc_out, grads
+
+
+def check_lstm_backward(fn, forward=None):
+    """Check lstm_backward(dh_seq, cache, dc_last=None) -> (dx, dh0, dc0, grads).
+
+    The cache comes from your own lstm_forward (found next to fn, or passed as forward), so
+    that its layout can be your own design; the gradients are compared with lstm_lib's.
+    """
+    __tracebackhide__ = True
+    rng = np.random.default_rng(70)
+    forward = _backward_forward("lstm_forward", fn, forward)
+
+    def case(label, B, T, D, H, dtype=np.float64, initial=True, dc_last=True, last_only=False):
+        p = _lstm_params(rng, D, H, dtype)
+        x = rng.normal(size=(B, T, D)).astype(dtype)
+        h0 = rng.normal(0.0, 0.5, (B, H)).astype(dtype) if initial else None
+        c0 = rng.normal(0.0, 1.0, (B, H)).astype(dtype) if initial else None
+        dh_seq = rng.normal(size=(B, T, H)).astype(dtype)
+        if last_only:
+            dh_seq[:, :-1] = 0
+        dcl = rng.normal(size=(B, H)).astype(dtype) if dc_last else None
+        return _Case(label, (x, p, h0, c0, dh_seq, dcl), float32=dtype == np.float32)
+
+    cases = [
+        case("batch 2, 4 time steps, 3 features, 2 units; non-zero h0 and c0, an upstream "
+             "gradient at every step, dc_last given", 2, 4, 3, 2),
+        case("batch 1, 1 time step, 1 feature, 1 unit, h0 and c0 not given", 1, 1, 1, 1,
+             initial=False, dc_last=False),
+        case("batch 3, 5 time steps, 2 features, 3 units, many-to-one: dh_seq is zero except at "
+             "the last step", 3, 5, 2, 3, dc_last=False, last_only=True),
+        case("batch 2, 3 time steps, 3 features, 2 units, every array float32, dc_last given",
+             2, 3, 3, 2, np.float32),
+    ]
+
+    def reference(x, p, h0, c0, dh_seq, dc_last):
+        return lstm.lstm_backward(dh_seq, lstm.lstm_forward(x, p, h0, c0)[2], dc_last)
+
+    def call(fn, x, p, h0, c0, dh_seq, dc_last):
+        args = (x, p) if h0 is None else (x, p, h0, c0)
+        more = () if dc_last is None else (dc_last,)
+        probe = lambda: fn(dh_seq.copy(), lstm.lstm_forward(x, p, h0, c0)[2], *more)  # noqa: E731
+        cache = _run_learner_forward("lstm_backward", "lstm_forward", fn, forward, args,
+                                     "while making the cache", probe)
+        return fn(dh_seq, cache, *more)
+
+    variant = lambda o: lambda *a: _sequence_backward_variant(*a, **o)  # noqa: E731
+    carry_dc = ("matches a backward pass that does not carry dc from step to step: the gradient "
+                "of c_{t-1} that step t returns is the dc that step t - 1 receives.")
+    mutants = [
+        (carry_dc, variant(dict(carry_dc=False))),
+        (carry_dc, variant(dict(carry_dc=False, reset_to_last=True))),
+        (carry_dc, variant(dict(carry_dc=False, use_dc_last=False))),
+        ("matches a backward pass that forgets the gradient arriving at h_t from step t + 1: the "
+         "dh that step t receives is dh_seq[:, t] plus the dh_prev that step t + 1 returned.",
+         variant(dict(carry_dh=False))),
+        ("matches a backward pass that ignores dc_last: when it is given, it is the dc that the "
+         "last step receives.", variant(dict(use_dc_last=False))),
+        ("matches a recurrent_kernel gradient that pairs dz at step t with h_t; the state that "
+         "went into step t is h_{t-1} (h0 for the first step).", variant(dict(h_shift=True))),
+        ("matches a backward pass that runs forward in time: start at the last step and go back "
+         "to the first, so that each step receives what the later step sends back.",
+         variant(dict(reverse=False))),
+    ] + [(hint, variant(opts)) for hint, opts in _GATE_MISTAKES]
+    outputs = _grad_outputs(("dx", "dh0", "dc0", "grads"),
+                            ("(batch, time, input_dim)", "(batch, units)", "(batch, units)"),
+                            "Check what each step receives: at h_t, dh_seq[:, t] plus what step "
+                            "t + 1 sends back; at c_t, what step t + 1 sends back (dc_last for "
+                            "the last step). check_lstm_cell_backward checks one step alone.")
+    return _run("lstm_backward", fn, cases, reference, outputs, mutants=mutants, call=call,
+                exc_hints=(_MATMUL_HINT_LSTM,),
+                arg_names=("x", "params", "h0", "c0", "dh_seq", "dc_last"))

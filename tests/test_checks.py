@@ -1,0 +1,633 @@
+"""Mutation tests of lstm_lib.checks: right code passes, unfinished code is "not done yet",
+and each plausible mistake is rejected with the hint that names it.
+
+The wrong implementations are made the way a learner makes them: from the worked solution in
+chapters/ex_<topic>.ipynb, with one edit to its source (or, for a vectorised backward pass, to
+lstm_lib's own source). Each edit must still find its text, so a changed solution cannot make
+a test pass vacuously.
+"""
+import functools
+import inspect
+import pathlib
+import re
+import subprocess
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+
+from lstm_lib import activations, baselines, checks, lstm, metrics, optim, rnn
+from lstm_lib.jacobians import rnn_jacobian_norms
+from lstm_lib.windows import prepare
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+@functools.lru_cache(maxsize=None)
+def solution(topic):
+    """Run the code cells of chapters/ex_<topic>.ipynb (not the checks); return (namespace, sources)."""
+    nb = nbformat.read(ROOT / "chapters" / f"ex_{topic}.ipynb", as_version=4)
+    namespace, sources = {}, {}
+    code = [c for c in nb.cells if c.cell_type == "code"][1:]  # after the Colab set-up
+    for cell in code:
+        if cell.source.startswith("check_") or "solution-only" in cell.metadata.get("tags", []):
+            continue
+        exec(compile(cell.source, f"ex_{topic}", "exec"), namespace)
+        for name in re.findall(r"^def (\w+)\(", cell.source, re.M):
+            sources[name] = cell.source
+    return namespace, sources
+
+
+def R(old, new, count=1):
+    """An edit: replace `count` occurrences of old by new (old must occur that often)."""
+    def edit(source):
+        assert source.count(old) >= count, f"{old!r} is not in the solution any more"
+        return source.replace(old, new, count)
+    return edit
+
+
+def BODY(code):
+    """An edit: replace the whole solution region by code (lines indented by four spaces)."""
+    def edit(source):
+        pattern = re.compile(r"    ### BEGIN SOLUTION\n.*?    ### END SOLUTION", re.S)
+        assert pattern.search(source), "no solution region"
+        body = "\n".join("    " + line if line else line for line in code.strip("\n").split("\n"))
+        return pattern.sub(lambda m: body, source)
+    return edit
+
+
+def mutant(topic, edited, *edits, target=None):
+    """The function `target` (default: edited) after applying edits to the solution of `edited`.
+
+    When target differs, its own solution is run again next to the edited function, so that it
+    calls the edited one (lstm_forward calling an edited lstm_cell_forward).
+    """
+    namespace, sources = solution(topic)
+    namespace = dict(namespace)
+    namespace.setdefault("sigmoid", activations.sigmoid)
+    from sklearn.preprocessing import StandardScaler
+
+    namespace.setdefault("StandardScaler", StandardScaler)
+    source = sources[edited]
+    for edit in edits:
+        source = edit(source)
+    exec(compile(source, f"mutant of {edited}", "exec"), namespace)
+    target = target or edited
+    if target != edited:
+        exec(compile(sources[target], f"ex_{topic}", "exec"), namespace)
+    return namespace[target]
+
+
+def library_mutant(function, *edits):
+    """A function of lstm_lib with edits to its source, run in its own module's namespace."""
+    source = inspect.getsource(function)
+    for edit in edits:
+        source = edit(source)
+    namespace = dict(vars(inspect.getmodule(function)))
+    exec(compile(source, f"mutant of {function.__name__}", "exec"), namespace)
+    return namespace[function.__name__]
+
+
+def stub(name):
+    namespace = {}
+    exec(f"def {name}(*args, **kwargs):\n    raise NotImplementedError", namespace)
+    return namespace[name]
+
+
+def windows_reference(prices, lookback, train=0.7, validation=0.15):
+    d = prepare(prices, lookback, 1, train, validation, "minmax")
+    return d.train.X, d.train.y, d.validation.X, d.validation.y, d.test.X, d.test.y, d.scaler
+
+
+TOPICS = {  # checker name -> exercise notebook
+    "sigmoid": "activations", "sigmoid_derivative": "activations", "tanh": "activations",
+    "tanh_derivative": "activations", "rnn_step": "rnn", "jacobian_product_norms": "rnn",
+    "clip_by_global_norm": "rnn", "lstm_cell_forward": "lstm", "lstm_forward": "lstm",
+    "lstm_cell_backward": "lstm", "lstm_backward": "lstm", "split_scale_window": "forecasting",
+    "persistence_forecast": "forecasting", "rmse": "forecasting", "mae": "forecasting",
+    "mape": "forecasting", "directional_accuracy": "forecasting", "build_model": "forecasting",
+}
+
+REFERENCES = {  # the lstm_lib implementation each checker compares with
+    "sigmoid": activations.sigmoid,
+    "sigmoid_derivative": lambda z: activations.sigmoid_grad_from_output(activations.sigmoid(z)),
+    "tanh": activations.tanh,
+    "tanh_derivative": lambda z: activations.tanh_grad_from_output(activations.tanh(z)),
+    "rnn_step": rnn.rnn_cell_forward,
+    "jacobian_product_norms": rnn_jacobian_norms,
+    "clip_by_global_norm": optim.clip_by_global_norm,
+    "lstm_cell_forward": lstm.lstm_cell_forward,
+    "lstm_forward": lstm.lstm_forward,
+    "lstm_cell_backward": lstm.lstm_cell_backward,
+    "lstm_backward": lstm.lstm_backward,
+    "split_scale_window": windows_reference,
+    "persistence_forecast": baselines.persistence,
+    "rmse": metrics.rmse, "mae": metrics.mae, "mape": metrics.mape,
+    "directional_accuracy": metrics.directional_accuracy,
+}
+
+
+def test_every_checker_is_tested():
+    assert set(TOPICS) == {name.removeprefix("check_") for name in checks.__all__}
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCES))
+def test_the_reference_passes(name, capsys):
+    assert getattr(checks, f"check_{name}")(REFERENCES[name]) is True
+    out = capsys.readouterr().out
+    assert re.fullmatch(rf"{name}: all \d+ checks passed\.\n", out), out
+
+
+@pytest.mark.parametrize("name", sorted(TOPICS))
+def test_the_worked_solution_passes(name, capsys):
+    fn = solution(TOPICS[name])[0][name]
+    assert getattr(checks, f"check_{name}")(fn) is True
+    out = capsys.readouterr().out
+    assert out.startswith(f"{name}: all ") and out.count("\n") == 1, out
+
+
+@pytest.mark.parametrize("name", sorted(TOPICS))
+def test_a_stub_is_not_done_yet(name, capsys):
+    assert getattr(checks, f"check_{name}")(stub(name)) is False
+    assert capsys.readouterr().out == (
+        f"{name} is not done yet: replace the `raise NotImplementedError` in its cell, "
+        "then run this check again.\n")
+
+
+def test_a_finished_function_that_calls_an_unfinished_one(capsys):
+    fn = mutant("activations", "sigmoid", BODY("raise NotImplementedError"), target="sigmoid_derivative")
+    assert checks.check_sigmoid_derivative(fn) is False
+    assert capsys.readouterr().out.startswith(
+        "sigmoid_derivative uses sigmoid, which is not done yet: finish sigmoid first")
+
+
+def test_a_backward_pass_whose_forward_is_not_done(capsys):
+    fn = mutant("lstm", "lstm_cell_forward", BODY("raise NotImplementedError"), target="lstm_cell_backward")
+    assert checks.check_lstm_cell_backward(fn) is False
+    assert capsys.readouterr().out.startswith(
+        "lstm_cell_backward is checked through your lstm_cell_forward, which is not done yet")
+
+
+def test_a_backward_stub_is_not_done_even_when_its_forward_is_not(capsys):
+    namespace = {"lstm_forward": stub("lstm_forward")}
+    exec("def lstm_backward(dh_seq, cache, dc_last=None):\n    raise NotImplementedError", namespace)
+    assert checks.check_lstm_backward(namespace["lstm_backward"]) is False
+    assert capsys.readouterr().out.startswith("lstm_backward is not done yet")
+
+
+def test_a_backward_pass_whose_forward_is_wrong():
+    fn = mutant("lstm", "lstm_forward", R(" if h0 is None else h0", ""), R(" if c0 is None else c0", ""),
+                target="lstm_backward")
+    with pytest.raises(AssertionError, match="your lstm_forward does not agree with the reference"):
+        checks.check_lstm_backward(fn)
+
+
+def test_importing_the_checks_is_light():
+    code = ("import sys, lstm_lib.checks; "
+            "assert not {'tensorflow', 'keras', 'sklearn'} & set(sys.modules), 'heavy import'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_not_a_function():
+    with pytest.raises(TypeError, match=r"check_sigmoid\(sigmoid\)"):
+        checks.check_sigmoid(np.zeros(3))
+
+
+# (checker, how to make the wrong function, phrase of the hint, the output named)
+A, N, L, F = "activations", "rnn", "lstm", "forecasting"
+MUTANTS = [
+    # --- sigmoid
+    ("sigmoid", lambda: mutant(A, "sigmoid", BODY("return 1 / (1 + np.exp(-z))")),
+     "overflowed", "NumPy warned"),
+    ("sigmoid", lambda: mutant(A, "sigmoid", R("1 / (1 + e), e / (1 + e)", "e / (1 + e), 1 / (1 + e)")),
+     "matches sigmoid(-z)", "the result is wrong"),
+    ("sigmoid", lambda: mutant(A, "sigmoid", BODY("return np.exp(z) / (1 + np.exp(z))")),
+     "inf / inf = nan", "where z = 1000"),
+    ("sigmoid", lambda: mutant(A, "sigmoid", BODY("return np.tanh(z)")),
+     "matches tanh(z)", "the result is wrong"),
+    ("sigmoid", lambda: mutant(A, "sigmoid", BODY("return 1 / (1 - np.exp(-z))")),
+     "sign in the denominator", "the result is wrong"),
+    ("sigmoid", lambda: mutant(A, "sigmoid", BODY(
+        "s = np.zeros(z.shape)\ne = np.exp(-np.abs(z))\ns[z >= 0] = (1 / (1 + e))[z >= 0]\n"
+        "s[z < 0] = (e / (1 + e))[z < 0]\nreturn s")),
+     "np.zeros(shape)", "wrong dtype"),
+    ("sigmoid", lambda: mutant(A, "sigmoid", BODY("z[z < -500] = -500\nreturn 1 / (1 + np.exp(-z))")),
+     "Compute new arrays", "changed its input z in place"),
+    ("sigmoid", lambda: mutant(A, "sigmoid", BODY("s = 1 / (1 + np.exp(-np.abs(z)))")),
+     "without a return statement", "returned None"),
+    # --- sigmoid_derivative
+    ("sigmoid_derivative", lambda: mutant(A, "sigmoid_derivative", R("s = sigmoid(z)\n    return s * (1 - s)",
+                                                                    "return z * (1 - z)")),
+     "written through the output", "the result is wrong"),
+    ("sigmoid_derivative", lambda: mutant(A, "sigmoid_derivative", BODY("return np.exp(-z) / (1 + np.exp(-z)) ** 2")),
+     "nan (inf / inf)", "where z = -1000"),
+    ("sigmoid_derivative", lambda: mutant(A, "sigmoid_derivative", R("s * (1 - s)", "1 - s ** 2")),
+     "form of tanh's derivative", "the result is wrong"),
+    ("sigmoid_derivative", lambda: mutant(A, "sigmoid_derivative", R("return s * (1 - s)", "return s")),
+     "itself, not its derivative", "the result is wrong"),
+    ("sigmoid_derivative", lambda: mutant(A, "sigmoid_derivative", R("s * (1 - s)", "s * (s - 1)")),
+     "derivative is positive", "the result is wrong"),
+    ("sigmoid_derivative", lambda: mutant(A, "sigmoid_derivative", R("s * (1 - s)", "s * (1 - s) / 2")),
+     "0.25 at z = 0", "the result is wrong"),
+    # --- tanh
+    ("tanh", lambda: mutant(A, "tanh", BODY("return (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))")),
+     "nan once e^1000 overflows", "where z = -1000"),
+    ("tanh", lambda: mutant(A, "tanh", BODY("return (1 - np.exp(-2 * z)) / (1 + np.exp(-2 * z))")),
+     "large negative z", "where z = -1000"),
+    ("tanh", lambda: mutant(A, "tanh", BODY("return (np.exp(z) - np.exp(-z)) / 2")),
+     "sinh(z)", "the result is wrong"),
+    ("tanh", lambda: mutant(A, "tanh", BODY("return 2 * sigmoid(z) - 1")),
+     "matches tanh(z / 2)", "the result is wrong"),
+    ("tanh", lambda: mutant(A, "tanh", BODY("return sigmoid(z)")),
+     "runs from 0 to 1", "the result is wrong"),
+    ("tanh", lambda: mutant(A, "tanh", R("return np.sign(z) * (1 - e) / (1 + e)", "return (1 - e) / (1 + e)")),
+     "tanh is odd", "the result is wrong"),
+    # --- tanh_derivative
+    ("tanh_derivative", lambda: mutant(A, "tanh_derivative", R("t = tanh(z)\n    return 1 - t ** 2",
+                                                              "return 1 - z ** 2")),
+     "written through the output t = tanh(z)", "the result is wrong"),
+    ("tanh_derivative", lambda: mutant(A, "tanh_derivative", R("1 - t ** 2", "1 - t")),
+     "must be squared", "the result is wrong"),
+    ("tanh_derivative", lambda: mutant(A, "tanh_derivative", R("1 - t ** 2", "t * (1 - t)")),
+     "sigmoid's form of derivative", "the result is wrong"),
+    ("tanh_derivative", lambda: mutant(A, "tanh_derivative", BODY("return 1 / np.cosh(z) ** 2")),
+     "cosh(1000)", "NumPy warned"),
+    ("tanh_derivative", lambda: mutant(A, "tanh_derivative", R("1 - t ** 2", "1 + t ** 2")),
+     "check the sign", "the result is wrong"),
+    # --- rnn_step
+    ("rnn_step", lambda: mutant(N, "rnn_step", R(" + bias  # (B, H)", "  # (B, H)")),
+     "without the bias", "h_t is wrong"),
+    ("rnn_step", lambda: mutant(N, "rnn_step", R("+ bias  #", "+ 2 * bias  #")),
+     "bias twice", "h_t is wrong"),
+    ("rnn_step", lambda: mutant(N, "rnn_step", R(" + h_prev @ recurrent_kernel", "")),
+     "without the recurrent term", "h_t is wrong"),
+    ("rnn_step", lambda: mutant(N, "rnn_step", R("x_t @ kernel + h_prev @ recurrent_kernel",
+                                                  "x_t @ recurrent_kernel + h_prev @ kernel")),
+     "not swapped or transposed", "raised ValueError"),
+    ("rnn_step", lambda: mutant(N, "rnn_step", R("h_prev @ recurrent_kernel", "h_prev @ recurrent_kernel.T")),
+     "recurrent_kernel transposed", "h_t is wrong"),
+    ("rnn_step", lambda: mutant(N, "rnn_step", R("x_t @ kernel", "x_t @ kernel.T")),
+     "not swapped or transposed", "raised ValueError"),
+    ("rnn_step", lambda: mutant(N, "rnn_step", R("np.tanh(z)", "sigmoid(z)")),
+     "uses the sigmoid", "h_t is wrong"),
+    ("rnn_step", lambda: mutant(N, "rnn_step", R("return np.tanh(z)", "return z")),
+     "without the tanh", "h_t is wrong"),
+    ("rnn_step", lambda: mutant(N, "rnn_step", R("+ bias  #", "+ bias.astype(float)  #")),
+     "makes float64", "h_t has the wrong dtype"),
+    ("rnn_step", lambda: mutant(N, "rnn_step", R("return np.tanh(z)", "return np.tanh(z).T")),
+     "is the array transposed", "Expected shape (3, 4) = (batch, units); got (4, 3)"),
+    # --- jacobian_product_norms
+    ("jacobian_product_norms", lambda: mutant(N, "jacobian_product_norms", R(
+        "W_hh = params.recurrent_kernel.T", "W_hh = params.recurrent_kernel")),
+     "recurrent_kernel itself", "the result is wrong"),
+    ("jacobian_product_norms", lambda: mutant(N, "jacobian_product_norms", R(
+        "product = product @ J", "product = J @ product")),
+     "wrong order", "the result is wrong"),
+    ("jacobian_product_norms", lambda: mutant(N, "jacobian_product_norms", R(
+        "J = (1 - h_seq[b, T - lag] ** 2)[:, None] * W_hh", "J = W_hh")),
+     "without tanh's derivative", "the result is wrong"),
+    ("jacobian_product_norms", lambda: mutant(N, "jacobian_product_norms", R(
+        "(1 - h_seq[b, T - lag] ** 2)[:, None] * W_hh", "W_hh * (1 - h_seq[b, T - lag] ** 2)[None, :]")),
+     "from the left", "the result is wrong"),
+    ("jacobian_product_norms", lambda: mutant(N, "jacobian_product_norms", R(
+        "np.linalg.norm(product, ord=2)", "np.linalg.norm(product)")),
+     "Frobenius", "the result is wrong"),
+    ("jacobian_product_norms", lambda: mutant(N, "jacobian_product_norms", R(
+        "norms[b, lag - 1]", "norms[b, T - lag]")),
+     "reverse order", "the result is wrong"),
+    ("jacobian_product_norms", lambda: mutant(N, "jacobian_product_norms", R(
+        "            product = product @ J  # dh_T/dh_{T-lag}\n"
+        "            norms[b, lag - 1] = np.linalg.norm(product, ord=2)",
+        "            norms[b, lag - 1] = np.linalg.norm(product, ord=2)\n"
+        "            product = product @ J")),
+     "lags 0 to T - 1", "the result is wrong"),
+    ("jacobian_product_norms", lambda: mutant(N, "jacobian_product_norms", R(
+        "h_seq[b, T - lag]", "h_seq[b, T - lag - 1]")),
+     "step Jacobian", "the result is wrong"),
+    ("jacobian_product_norms", lambda: mutant(N, "jacobian_product_norms", R("return norms", "return norms.T")),
+     "transposed", "(batch, lag)"),
+    # --- clip_by_global_norm
+    ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", BODY(
+        "norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))\nclipped = []\nfor g in grads:\n"
+        "    own = np.sqrt(np.sum(g ** 2))\n    clipped.append(g * min(1.0, max_norm / own))\n"
+        "return clipped, float(norm)")),
+     "each array on its own", "clipped[0], array 0 of the list returned first, is wrong"),
+    ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", R("min(1.0, max_norm / norm)", "max_norm / norm")),
+     "rescaling every time", "clipped[0]"),
+    ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", R(
+        "np.sqrt(sum(np.sum(g ** 2) for g in grads))", "sum(np.sqrt(np.sum(g ** 2)) for g in grads)")),
+     "adds up the arrays' norms", "norm_before, the second value returned"),
+    ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", R(
+        "np.sqrt(sum(np.sum(g ** 2) for g in grads))", "sum(np.sum(g ** 2) for g in grads)")),
+     "without the square root", "norm_before, the second value returned"),
+    ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", R(
+        "clipped = [g * scale for g in grads]", "clipped = [np.clip(g, -max_norm, max_norm) for g in grads]")),
+     "np.clip", "clipped[0]"),
+    ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", R(
+        "clipped = [g * scale for g in grads]", "for g in grads:\n        g *= scale\n    clipped = grads")),
+     "instead of changing the inputs", "changed its input grads[0] in place"),
+    ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", R(
+        "return clipped, float(norm)", "return clipped, float(min(norm, max_norm))")),
+     "norm after clipping", "norm_before, the second value returned"),
+    ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", R("max_norm / norm", "norm / max_norm")),
+     "upside down", "clipped[0]"),
+    ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", R(
+        "scale = min(1.0, max_norm / norm) if norm > 0 else 1.0", "scale = min(1.0, max_norm / float(norm))")),
+     "nothing to clip", "raised ZeroDivisionError"),
+    ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", R(
+        "scale = min(1.0, max_norm / norm) if norm > 0 else 1.0", "scale = min(1.0, max_norm / norm)")),
+     "nothing to clip", "NumPy warned"),
+    ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", R(
+        "clipped = [g * scale for g in grads]", "clipped = [np.asarray(g, dtype=float) * scale for g in grads]")),
+     "makes float64", "has the wrong dtype"),
+    ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", R(
+        "return clipped, float(norm)", "return float(norm), clipped")),
+     "", "should be a list of 3 arrays"),
+    # --- lstm_cell_forward
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward",
+                                         R("i = sigmoid(z[:, 0 * H:1 * H])", "i = sigmoid(z[:, 1 * H:2 * H])"),
+                                         R("f = sigmoid(z[:, 1 * H:2 * H])", "f = sigmoid(z[:, 0 * H:1 * H])")),
+     "trade places", "c_t, the second value returned, is wrong"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward",
+                                         R("g = np.tanh(z[:, 2 * H:3 * H])", "g = np.tanh(z[:, 3 * H:4 * H])"),
+                                         R("o = sigmoid(z[:, 3 * H:4 * H])", "o = sigmoid(z[:, 2 * H:3 * H])")),
+     "candidate values come from the third block", "c_t, the second value returned"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R(" + params.bias", "")),
+     "without the bias", "c_t, the second value returned"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("+ params.bias", "+ 2 * params.bias")),
+     "bias twice", "c_t, the second value returned"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R(" + h_prev @ params.recurrent_kernel", "")),
+     "without the recurrent term", "c_t, the second value returned"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R(
+        "x_t @ params.kernel + h_prev @ params.recurrent_kernel", "x_t @ params.recurrent_kernel + h_prev @ params.kernel")),
+     "not swapped or transposed", "raised ValueError"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("g = np.tanh(", "g = sigmoid(")),
+     "candidate values g use the sigmoid", "c_t, the second value returned"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("tanh_c = np.tanh(c_t)", "tanh_c = sigmoid(c_t)")),
+     "squashes c_t with the sigmoid", "h_t, the first value returned, is wrong"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("= sigmoid(", "= np.tanh(", count=3)),
+     "gates i, f and o use tanh", "c_t, the second value returned"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("i = sigmoid(", "i = np.tanh(")),
+     "input gate i uses tanh", "c_t, the second value returned"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("f = sigmoid(", "f = np.tanh(")),
+     "forget gate f uses tanh", "c_t, the second value returned"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("o = sigmoid(", "o = np.tanh(")),
+     "output gate o uses tanh", "h_t, the first value returned"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("h_t = o * tanh_c", "h_t = o * c_t")),
+     "goes through tanh", "h_t, the first value returned"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("tanh_c = np.tanh(c_t)", "tanh_c = np.tanh(c_prev)")),
+     "uses c_prev", "h_t, the first value returned"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("+ i * g", "+ g")),
+     "input gate i, which scales", "c_t, the second value returned"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("f * c_prev", "c_prev")),
+     "forget gate f, which scales", "c_t, the second value returned"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("H = params.units", "H = params.units\n    x_t = x_t.astype(float)")),
+     "makes float64", "has the wrong dtype"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("return h_t, c_t, cache", "return h_t, c_t")),
+     "", "returned 2 values; it should return 3: h_t, c_t, cache"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("c_t = f * c_prev + i * g", "c_prev *= f\n    c_t = c_prev + i * g")),
+     "Compute new arrays", "changed its input c_prev in place"),
+    ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward", R("h_t = o * tanh_c", "h_t = (o * tanh_c).T")),
+     "transposed", "Expected shape (3, 5) = (batch, units); got (5, 3)"),
+    # --- lstm_forward
+    ("lstm_forward", lambda: mutant(L, "lstm_cell_forward",
+                                    R("i = sigmoid(z[:, 0 * H:1 * H])", "i = sigmoid(z[:, 1 * H:2 * H])"),
+                                    R("f = sigmoid(z[:, 1 * H:2 * H])", "f = sigmoid(z[:, 0 * H:1 * H])"),
+                                    target="lstm_forward"),
+     "trade places", "c_seq, the second value returned"),
+    ("lstm_forward", lambda: mutant(L, "lstm_cell_forward", R("h_t = o * tanh_c", "h_t = o * c_t"), target="lstm_forward"),
+     "goes through tanh", "c_seq, the second value returned"),
+    ("lstm_forward", lambda: mutant(L, "lstm_forward",
+                                    R("h, c, cache_t = lstm_cell_forward", "h_t, c_t, cache_t = lstm_cell_forward"),
+                                    R("h_seq[:, t], c_seq[:, t] = h, c", "h_seq[:, t], c_seq[:, t] = h_t, c_t")),
+     "starts every step from the initial state", "c_seq, the second value returned"),
+    ("lstm_forward", lambda: mutant(L, "lstm_forward",
+                                    R("h, c, cache_t = lstm_cell_forward", "h, c_t, cache_t = lstm_cell_forward"),
+                                    R("h_seq[:, t], c_seq[:, t] = h, c", "h_seq[:, t], c_seq[:, t] = h, c_t")),
+     "passes h from step to step but not c", "c_seq, the second value returned"),
+    ("lstm_forward", lambda: mutant(L, "lstm_forward", R(" if h0 is None else h0", ""), R(" if c0 is None else c0", "")),
+     "ignores h0 and c0", "c_seq, the second value returned"),
+    ("lstm_forward", lambda: mutant(L, "lstm_forward", R(
+        "        h, c, cache_t = lstm_cell_forward(x[:, t], h, c, params)  # (B, H)\n"
+        "        h_seq[:, t], c_seq[:, t] = h, c",
+        "        h_seq[:, t], c_seq[:, t] = h, c\n"
+        "        h, c, cache_t = lstm_cell_forward(x[:, t], h, c, params)")),
+     "before the update", "c_seq, the second value returned"),
+    ("lstm_forward", lambda: mutant(L, "lstm_forward", R("lstm_cell_forward(x[:, t]", "lstm_cell_forward(x[t]")),
+     "combined element by element", "raised ValueError"),
+    ("lstm_forward", lambda: mutant(L, "lstm_forward", R(
+        "H, dtype = params.units, np.result_type(x, params.kernel)", "H, dtype = params.units, float")),
+     "makes float64", "has the wrong dtype"),
+    # --- lstm_cell_backward
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("di * i * (1 - i)", "di"),
+                                          R("df * f * (1 - f)", "df"), R("do * o * (1 - o)", "do")),
+     "without the sigmoid's derivative", "dx_t, the first value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("di * i * (1 - i)", "di * (1 - i ** 2)"),
+                                          R("df * f * (1 - f)", "df * (1 - f ** 2)"),
+                                          R("do * o * (1 - o)", "do * (1 - o ** 2)")),
+     "which is tanh's derivative", "dx_t, the first value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("dg * (1 - g ** 2)", "dg")),
+     "for the candidate g", "dx_t, the first value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("dh_t * o * (1 - tanh_c ** 2)", "dh_t * o")),
+     "path from h_t into c_t", "dx_t, the first value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("dc = dc_t + dh_t", "dc = dh_t")),
+     "ignores dc_t", "dx_t, the first value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("dc_prev = dc * f", "dc_prev = dc")),
+     "without the forget gate", "dc_prev, the third value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("[di * i * (1 - i),", "[df * f * (1 - f),"),
+                                          R("                         df * f * (1 - f),",
+                                            "                         di * i * (1 - i),")),
+     "blocks trade places", "dx_t, the first value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R(
+        "LSTMParams(x_t.T @ dz, h_prev.T @ dz, dz.sum(axis=0))", "(x_t.T @ dz, h_prev.T @ dz, dz)")),
+     "sums their contributions", "grads.bias"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R(
+        "LSTMParams(x_t.T @ dz, h_prev.T @ dz, dz.sum(axis=0))", "(dz.T @ x_t, h_prev.T @ dz, dz.sum(axis=0))")),
+     "transposed", "grads.kernel"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("dz @ params.kernel.T", "dz @ params.kernel")),
+     "not swapped or transposed", "raised ValueError"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("return dx_t, dh_prev, dc_prev, grads",
+                                                                      "return dx_t, dh_prev, dc_prev, grads[:2]")),
+     "", "should hold three arrays"),
+    # --- lstm_backward
+    ("lstm_backward", lambda: mutant(L, "lstm_backward", R("dh = dh_seq[:, t] + dh_next", "dh = dh_seq[:, t]")),
+     "arriving at h_t from step t + 1", "dx, the first value returned"),
+    ("lstm_backward", lambda: mutant(L, "lstm_backward", R("dx[t], dh_next, dc_next, step =",
+                                                           "dx[t], dh_next, dc_prev, step =")),
+     "does not carry dc", "dx, the first value returned"),
+    ("lstm_backward", lambda: mutant(L, "lstm_backward", R("dx[t], dh_next, dc_next, step = lstm_cell_backward(dh, dc_next,",
+                                                           "dx[t], dh_next, dc_prev, step = lstm_cell_backward(dh, 0 * dh,")),
+     "does not carry dc", "dx, the first value returned"),
+    ("lstm_backward", lambda: mutant(L, "lstm_backward", R(" if dc_last is None else dc_last", "")),
+     "ignores dc_last", "dx, the first value returned"),
+    ("lstm_backward", lambda: mutant(L, "lstm_backward", R("for t in reversed(range(T)):", "for t in range(T):")),
+     "runs forward in time", "dx, the first value returned"),
+    ("lstm_backward", lambda: mutant(L, "lstm_cell_backward", R("di * i * (1 - i)", "di"), R("df * f * (1 - f)", "df"),
+                                     R("do * o * (1 - o)", "do"), target="lstm_backward"),
+     "without the sigmoid's derivative", "dx, the first value returned"),
+    ("lstm_backward", lambda: mutant(L, "lstm_cell_backward", R("dg * (1 - g ** 2)", "dg"), target="lstm_backward"),
+     "for the candidate g", "dx, the first value returned"),
+    ("lstm_backward", lambda: mutant(L, "lstm_cell_backward", R("dh_t * o * (1 - tanh_c ** 2)", "dh_t * o"),
+                                     target="lstm_backward"),
+     "path from h_t into c_t", "dx, the first value returned"),
+    ("lstm_backward", lambda: mutant(L, "lstm_backward", R("dh = dh_seq[:, t] + dh_next", "dh = dh_seq[:, t]\n        dh += dh_next")),
+     "Compute new arrays", "changed its input dh_seq in place"),
+    ("lstm_backward", lambda: library_mutant(lstm.lstm_backward, R(
+        "h_prev.reshape(batch * steps, units).T @ dz_flat", "h_seq.reshape(batch * steps, units).T @ dz_flat")),
+     "pairs dz at step t with h_t", "grads.recurrent_kernel"),
+    ("lstm_backward", lambda: library_mutant(lstm.lstm_backward, R("dz_flat.sum(axis=0)", "dz.sum(axis=1)")),
+     "error above points at the line", "bias must be a 1-D array"),
+    # --- split_scale_window
+    ("split_scale_window", lambda: mutant(F, "split_scale_window", R(
+        "MinMaxScaler().fit(prices[:train_end, None])", "MinMaxScaler().fit(prices[:, None])")),
+     "fitted on all 60 days", "scaler, the seventh value returned"),
+    ("split_scale_window", lambda: mutant(F, "split_scale_window", R("prices[:train_end, None]", "prices[:validation_end, None]")),
+     "fitted on the training and validation days", "scaler, the seventh value returned"),
+    ("split_scale_window", lambda: mutant(F, "split_scale_window", R("MinMaxScaler()", "StandardScaler()")),
+     "StandardScaler", "scaler, the seventh value returned"),
+    ("split_scale_window", lambda: mutant(F, "split_scale_window", R("y = scaled[lookback:, None]",
+                                                                     "y = scaled[lookback - 1:-1, None]")),
+     "last day of its own input window", "y_train, the second value returned"),
+    ("split_scale_window", lambda: mutant(F, "split_scale_window",
+                                          R("starts = range(n - lookback)", "starts = range(n - lookback - 1)"),
+                                          R("y = scaled[lookback:, None]", "y = scaled[lookback + 1:, None]"),
+                                          R("target_day = np.arange(lookback, n)", "target_day = np.arange(lookback + 1, n)")),
+     "two days after", "X_train, the first value returned"),
+    ("split_scale_window", lambda: mutant(F, "split_scale_window", R(
+        "target_day = np.arange(lookback, n)",
+        "order = np.random.default_rng(0).permutation(len(X))\n    X, y = X[order], y[order]\n"
+        "    target_day = np.arange(lookback, n)")),
+     "not in time order", "X_train, the first value returned"),
+    ("split_scale_window", lambda: mutant(F, "split_scale_window", BODY(
+        "n = len(prices)\ntrain_end = int(round(n * train))\nvalidation_end = int(round(n * (train + validation)))\n"
+        "scaler = MinMaxScaler().fit(prices[:train_end, None])\nscaled = scaler.transform(prices[:, None])[:, 0]\n"
+        "parts = []\nfor start, stop in [(0, train_end), (train_end, validation_end), (validation_end, n)]:\n"
+        "    piece = scaled[start:stop]\n"
+        "    X = np.stack([piece[k:k + lookback] for k in range(len(piece) - lookback)])[:, :, None]\n"
+        "    parts += [X, piece[lookback:, None]]\nreturn (*parts, scaler)")),
+     "only its target day decides", "X_val, the third value returned"),
+    ("split_scale_window", lambda: mutant(F, "split_scale_window", BODY(
+        "n = len(prices)\ntrain_end = int(round(n * train))\n"
+        "scaler = MinMaxScaler().fit(prices[:train_end, None])\nscaled = scaler.transform(prices[:, None])[:, 0]\n"
+        "X = np.stack([scaled[k:k + lookback] for k in range(n - lookback)])[:, :, None]\n"
+        "y = scaled[lookback:, None]\na, b = int(round(len(X) * train)), int(round(len(X) * (train + validation)))\n"
+        "return X[:a], y[:a], X[a:b], y[a:b], X[b:], y[b:], scaler")),
+     "the split its target day falls in", "X_train, the first value returned"),
+    ("split_scale_window", lambda: mutant(F, "split_scale_window", R("[:, :, None]", "")),
+     "last axis of size 1 is missing", "X_train, the first value returned, has the wrong shape"),
+    ("split_scale_window", lambda: mutant(F, "split_scale_window", R("y = scaled[lookback:, None]", "y = scaled[lookback:]")),
+     "last axis of size 1 is missing", "y_train, the second value returned, has the wrong shape"),
+    ("split_scale_window", lambda: mutant(F, "split_scale_window", R("return (*parts, scaler)", "return tuple(parts)")),
+     "", "returned 6 values; it should return 7"),
+    ("split_scale_window", lambda: mutant(F, "split_scale_window", R("prices = np.asarray(prices, dtype=float)\n", ""),
+                                          R("scaler = MinMaxScaler()",
+                                            "prices -= prices[:train_end].min()\n    scaler = MinMaxScaler()")),
+     "Compute new arrays", "changed its input prices in place"),
+    # --- persistence_forecast
+    ("persistence_forecast", lambda: mutant(F, "persistence_forecast", R("X[:, -1, :1]", "X[:, 0, :1]")),
+     "first day of each window", "the forecast is wrong"),
+    ("persistence_forecast", lambda: mutant(F, "persistence_forecast", R("X[:, -1, :1]", "X[:, -2, :1]")),
+     "day before the last", "the forecast is wrong"),
+    ("persistence_forecast", lambda: mutant(F, "persistence_forecast", R("X[:, -1, :1]", "X[:, :, :1].mean(axis=1)")),
+     "moving average", "the forecast is wrong"),
+    ("persistence_forecast", lambda: mutant(F, "persistence_forecast", R("X[:, -1, :1]", "X[:, -1, :]")),
+     "first feature only", "the forecast has the wrong shape"),
+    ("persistence_forecast", lambda: mutant(F, "persistence_forecast", R("X[:, -1, :1]", "X[:, -1, 0]")),
+     "last axis of size 1 is missing", "Expected shape (6, 1) = (windows, 1); got (6,)"),
+    # --- the metrics
+    ("rmse", lambda: mutant(F, "rmse", R("np.sqrt(np.mean(error ** 2))", "np.mean(error ** 2)")),
+     "mean squared error", "the result is wrong"),
+    ("rmse", lambda: mutant(F, "rmse", R("np.sqrt(np.mean(error ** 2))", "np.mean(np.abs(error))")),
+     "mean absolute error", "the result is wrong"),
+    ("rmse", lambda: mutant(F, "rmse", R("np.sqrt(np.mean(error ** 2))", "np.sqrt(np.sum(error ** 2))")),
+     "average them before the root", "the result is wrong"),
+    ("rmse", lambda: mutant(F, "rmse", R("np.sqrt(np.mean(error ** 2))", "np.std(error)")),
+     "subtracts their mean", "the result is wrong"),
+    ("rmse", lambda: mutant(F, "rmse", R("float(np.sqrt(np.mean(error ** 2)))", "np.sqrt(error ** 2)")),
+     "one value per day", "Expected a single number"),
+    ("mae", lambda: mutant(F, "mae", R("np.mean(np.abs(error))", "np.mean(error)")),
+     "signed errors", "the result is wrong"),
+    ("mae", lambda: mutant(F, "mae", R("np.mean(np.abs(error))", "np.sqrt(np.mean(error ** 2))")),
+     "matches the RMSE", "the result is wrong"),
+    ("mae", lambda: mutant(F, "mae", R("np.mean(np.abs(error))", "np.sum(np.abs(error))")),
+     "sum of the absolute errors", "the result is wrong"),
+    ("mape", lambda: mutant(F, "mape", R("float(100 * np.mean", "float(np.mean")),
+     "MAPE is in percent", "the result is wrong"),
+    ("mape", lambda: mutant(F, "mape", R("np.abs(error / actual)", "np.abs(error / np.asarray(predicted, dtype=float))")),
+     "divided by the predictions", "the result is wrong"),
+    ("mape", lambda: mutant(F, "mape", R("np.abs(error / actual)", "error / actual")),
+     "signed percentage errors", "the result is wrong"),
+    ("mape", lambda: mutant(F, "mape", R("100 * np.mean(np.abs(error / actual))",
+                                         "100 * np.mean(np.abs(error)) / np.mean(actual)")),
+     "divided by the mean price", "the result is wrong"),
+    ("directional_accuracy", lambda: mutant(F, "directional_accuracy", BODY(
+        "actual, predicted = (np.ravel(np.asarray(a, dtype=float)) for a in (actual, predicted))\n"
+        "return float(np.mean(np.sign(np.diff(predicted)) == np.sign(np.diff(actual))))")),
+     "from the previous prediction", "the result is wrong"),
+    ("directional_accuracy", lambda: mutant(F, "directional_accuracy", R(
+        "right = np.sign(predicted - previous)", "right = np.sign(predicted - np.roll(predicted, 1))")),
+     "from the previous prediction", "the result is wrong"),
+    ("directional_accuracy", lambda: mutant(F, "directional_accuracy", R("float(np.mean(right[moved]))",
+                                                                         "float(100 * np.mean(right[moved]))")),
+     "fraction between 0 and 1", "the result is wrong"),
+    ("directional_accuracy", lambda: mutant(F, "directional_accuracy", R("np.mean(right[moved])", "np.mean(right)")),
+     "did not move", "the result is wrong"),
+    # --- build_model
+    ("build_model", lambda: mutant(F, "build_model", R("keras.layers.LSTM(64)", "keras.layers.LSTM(64, return_sequences=True)")),
+     "return_sequences", "(None, 1)"),
+    ("build_model", lambda: mutant(F, "build_model", R("keras.layers.LSTM(64)", "keras.layers.GRU(64)")),
+     "the task asks for an LSTM", "expected LSTM, Dense, Dense, Dense"),
+    ("build_model", lambda: mutant(F, "build_model", R("keras.layers.LSTM(64)", "keras.layers.LSTM(50)")),
+     "64 units", "50, 32, 32, 1 units"),
+    ("build_model", lambda: mutant(F, "build_model", R("        keras.Input(shape=(lookback, n_features)),\n", "")),
+     "Start the model with keras.Input", "does not know its input shape"),
+    ("build_model", lambda: mutant(F, "build_model", R("shape=(lookback, n_features)", "shape=(n_features, lookback)")),
+     "exchanged", "expected (None, 10, 1)"),
+    ("build_model", lambda: mutant(F, "build_model", R('        keras.layers.Dense(32, activation="relu"),\n', "")),
+     "three Dense layers", "the layers are LSTM, Dense, Dense"),
+    ("build_model", lambda: mutant(F, "build_model", R("keras.layers.Dense(1)", "keras.layers.Dense(1, use_bias=False)")),
+     "use_bias", "20,064 parameters; expected 20,065"),
+    ("build_model", lambda: mutant(F, "build_model", R("shape=(lookback, n_features)", "shape=(lookback,)")),
+     "3-D input", "raised ValueError"),
+    ("build_model", lambda: mutant(F, "build_model", R("return keras.Sequential(", "model = keras.Sequential(")),
+     "return model", "build_model returned None"),
+]
+
+
+@pytest.mark.parametrize(
+    "name,make,phrase,output", MUTANTS,
+    ids=[f"{m[0]}-{k}" for k, m in enumerate(MUTANTS)],
+)
+def test_a_mistake_is_diagnosed(name, make, phrase, output):
+    with pytest.raises(AssertionError) as info:
+        getattr(checks, f"check_{name}")(make())
+    message = str(info.value)
+    flat = " ".join(message.split())  # the phrase may be wrapped across lines
+    assert phrase in flat, message
+    assert output in flat, message
+    lines = message.split("\n")
+    assert max(len(line) for line in lines) <= 80, message  # short lines, pleasant in a notebook
+    assert len(lines) <= 14, message  # no wall of numbers
+
+
+def test_every_checker_has_mutants():
+    assert {m[0] for m in MUTANTS} == set(TOPICS)
+
+
+def test_a_failure_message_names_the_case_and_the_place():
+    fn = mutant(L, "lstm_cell_forward", R("+ params.bias", "+ 2 * params.bias"))
+    with pytest.raises(AssertionError) as info:
+        checks.check_lstm_cell_forward(fn)
+    message = str(info.value)
+    assert message.startswith("lstm_cell_forward: c_t, the second value returned, is wrong.\n")
+    assert "Case 1 of 5: batch 3, 2 features, 5 units" in message
+    assert re.search(r"Largest difference [\d.e-]+ at index \[\d, \d\]: expected [-\d.e]+, got", message)
+    assert "Hint: Your c_t matches an LSTM that adds the bias twice." in message
+
+
+def test_the_learners_own_error_is_kept_as_the_cause():
+    fn = mutant(N, "rnn_step", R("x_t @ kernel", "x_t @ kernel.T"))
+    with pytest.raises(AssertionError) as info:
+        checks.check_rnn_step(fn)
+    assert isinstance(info.value.__cause__, ValueError)  # its traceback shows the learner's line

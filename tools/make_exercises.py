@@ -1,0 +1,213 @@
+"""Make the learner notebooks exercises/ex_*.ipynb from the solution notebooks chapters/ex_*.ipynb.
+
+    python tools/make_exercises.py            # write every learner notebook
+    python tools/make_exercises.py --check    # exit 1, naming each learner notebook out of date
+
+A solution notebook is the single source of its exercises. In the learner notebook made from it,
+
+- each region between `### BEGIN SOLUTION` and `### END SOLUTION` becomes
+  `# YOUR CODE HERE` and `raise NotImplementedError`, at the region's indentation;
+- outputs and execution counts are cleared, cells tagged `solution-only` are left out and the
+  `hide-input` tag (which folds solutions away on the site) is removed;
+- the first cell, the Colab set-up that tools/colab_cell.py writes, is copied as it is;
+- Markdown is made plain, as Colab and Jupyter show it: {doc}`text <chapter>` links point at
+  the chapter on GitHub (the repository set in _config.yml) and admonitions become quotes.
+
+It also checks each solution notebook: balanced markers, every solution cell tagged
+`hide-input`, and a link to its learner notebook in Colab.
+"""
+import argparse
+import pathlib
+import re
+import sys
+
+import nbformat
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BEGIN = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*$")
+END = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
+STUB = "{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError"
+SOLUTION_ONLY, HIDE_INPUT = "solution-only", "hide-input"
+
+
+class SolutionError(ValueError):
+    """A solution notebook that cannot be turned into a learner notebook."""
+
+
+def repository(root=ROOT):
+    """(url, branch) of the course repository, from _config.yml."""
+    config = yaml.safe_load((root / "_config.yml").read_text())["repository"]
+    return config["url"].rstrip("/"), config.get("branch", "main")
+
+
+def colab_url(name, root=ROOT):
+    """The Colab address of the learner notebook exercises/<name>.ipynb."""
+    url, branch = repository(root)
+    github = url.removeprefix("https://github.com/")
+    return f"https://colab.research.google.com/github/{github}/blob/{branch}/exercises/{name}.ipynb"
+
+
+def strip_solutions(source, where):
+    """Replace every marked solution region of a code cell's source by the stub."""
+    out, indent = [], None
+    for line in source.split("\n"):
+        begin = BEGIN.match(line)
+        if begin:
+            if indent is not None:
+                raise SolutionError(f"{where}: BEGIN SOLUTION inside another solution region")
+            indent = begin.group(1)
+            out.append(STUB.format(indent=indent))
+        elif END.match(line):
+            if indent is None:
+                raise SolutionError(f"{where}: END SOLUTION without a BEGIN SOLUTION")
+            indent = None
+        elif indent is None:
+            out.append(line)
+    if indent is not None:
+        raise SolutionError(f"{where}: BEGIN SOLUTION without an END SOLUTION")
+    return "\n".join(out)
+
+
+def _chapter_link(target, url, branch):
+    path = target.strip().lstrip("/")
+    if not path.startswith("chapters/"):
+        path = "chapters/" + path
+    return f"{url}/blob/{branch}/{path}.ipynb"
+
+
+def plain_markdown(text, url, branch):
+    """MyST that Colab would show raw, turned into plain Markdown."""
+    text = re.sub(r"\{doc\}`([^`<]+?)\s*<([^`>]+)>`",
+                  lambda m: f"[{m.group(1)}]({_chapter_link(m.group(2), url, branch)})", text)
+    text = re.sub(r"\{doc\}`([^`]+)`",
+                  lambda m: f"[{m.group(1)}]({_chapter_link(m.group(1), url, branch)})", text)
+    text = re.sub(r"\{[a-z:-]+\}`([^`]+)`", r"\1", text)  # other roles: keep their text
+    text = re.sub(r"\$\$[ \t]*\([\w:-]+\)", "$$", text)  # equation labels
+    lines, quoting = [], False
+    for line in text.split("\n"):
+        opening = re.match(r"^:::+\{(\w[\w-]*)\}[ \t]*(.*)$", line)
+        if opening:
+            kind, title = opening.groups()
+            title = title.strip() or kind.capitalize()
+            lines.append(f"> **{title}**")
+            lines.append(">")
+            quoting = True
+        elif quoting and re.match(r"^:::+[ \t]*$", line):
+            quoting = False
+        elif quoting and re.match(r"^:[\w-]+:", line):
+            continue  # directive options such as :class: note
+        elif quoting:
+            lines.append(f"> {line}".rstrip())
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def learner_notebook(solution, where, root=ROOT):
+    """The learner notebook made from a solution notebook (an nbformat node); the input is unchanged."""
+    nb = nbformat.from_dict(solution)  # a copy
+    url, branch = repository(root)
+    colab_cell = next((k for k, c in enumerate(nb.cells, 1) if c.cell_type == "code"), None)
+    cells = []
+    for number, cell in enumerate(nb.cells, 1):
+        tags = list(cell.metadata.get("tags", []))
+        if SOLUTION_ONLY in tags:
+            continue
+        if cell.cell_type == "code":
+            if number != colab_cell:  # the Colab set-up keeps its source and tags
+                has_solution = any(BEGIN.match(line) for line in cell.source.split("\n"))
+                if has_solution and HIDE_INPUT not in tags:
+                    raise SolutionError(
+                        f"{where}, cell {number}: a solution cell needs the tag {HIDE_INPUT!r}")
+                cell.source = strip_solutions(cell.source, f"{where}, cell {number}")
+            cell.outputs, cell.execution_count = [], None
+            cell.metadata.pop("execution", None)
+        elif cell.cell_type == "markdown":
+            cell.source = plain_markdown(cell.source, url, branch)
+        if HIDE_INPUT in tags:
+            tags.remove(HIDE_INPUT)
+        if tags:
+            cell.metadata["tags"] = tags
+        else:
+            cell.metadata.pop("tags", None)
+        cells.append(cell)
+    nb.cells = cells
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def pairs(root=ROOT):
+    """(solution path, learner path) for every solution notebook chapters/ex_*.ipynb."""
+    return [(path, root / "exercises" / path.name) for path in sorted((root / "chapters").glob("ex_*.ipynb"))]
+
+
+def render(solution_path, root=ROOT):
+    """The learner notebook's file text for a solution notebook."""
+    where = str(solution_path.relative_to(root))
+    solution = nbformat.read(solution_path, as_version=4)
+    text = "".join(c.source for c in solution.cells if c.cell_type == "markdown")
+    if colab_url(solution_path.stem, root) not in text:
+        raise SolutionError(f"{where}: its Markdown must link to the learner notebook in Colab, "
+                            f"{colab_url(solution_path.stem, root)}")
+    return nbformat.writes(learner_notebook(solution, where, root)) + "\n"
+
+
+def check(root=ROOT):
+    """Problems, one line each: learner notebooks out of date, missing or orphaned; bad solutions."""
+    problems = []
+    for solution, learner in pairs(root):
+        try:
+            wanted = render(solution, root)
+        except SolutionError as error:
+            problems.append(str(error))
+            continue
+        if not learner.exists():
+            problems.append(f"{learner.relative_to(root)} is missing: run python tools/make_exercises.py")
+        elif learner.read_text() != wanted:
+            problems.append(f"{learner.relative_to(root)} is out of date with {solution.relative_to(root)}: "
+                            "run python tools/make_exercises.py")
+    solutions = {s.name for s, _ in pairs(root)}
+    for learner in sorted((root / "exercises").glob("*.ipynb")):
+        if learner.name not in solutions:
+            problems.append(f"{learner.relative_to(root)} has no solution notebook chapters/{learner.name}")
+    return problems
+
+
+def write(root=ROOT):
+    """Write every learner notebook; return the paths that changed."""
+    changed = []
+    (root / "exercises").mkdir(exist_ok=True)
+    for solution, learner in pairs(root):
+        text = render(solution, root)
+        if not learner.exists() or learner.read_text() != text:
+            learner.write_text(text)
+            changed.append(learner)
+    return changed
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report learner notebooks out of date")
+    parser.add_argument("--root", type=pathlib.Path, default=ROOT, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if args.check:
+        problems = check(root)
+        for line in problems:
+            print(line)
+        if not problems:
+            print(f"all {len(pairs(root))} learner notebooks are up to date")
+        return 1 if problems else 0
+    try:
+        changed = write(root)
+    except SolutionError as error:
+        print(error)
+        return 1
+    for path in changed:
+        print(f"wrote {path.relative_to(root)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
