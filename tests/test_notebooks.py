@@ -64,3 +64,33 @@ def test_no_machine_paths_in_outputs(path):
     outputs = json.dumps([c.get("outputs", []) for c in nb["cells"]])
     for pattern in (str(ROOT), "/home/", "/root/", "/tmp/", "site-packages"):
         assert pattern not in outputs, f"{pattern!r} appears in a stored output"
+
+
+def image_cells(nb):
+    return [
+        c for c in nb["cells"]
+        if c["cell_type"] == "code" and any("image/png" in o.get("data", {}) for o in c.get("outputs", []))
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_figures_use_the_course_style_with_caption_and_alt_text(path):
+    nb = json.loads(path.read_text())
+    cells = image_cells(nb)
+    if not cells:
+        return
+    sources = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    assert any("use_course_style()" in s for s in sources), "figures must use lstm_lib.plotting.use_course_style()"
+    for cell in cells:
+        meta = cell["metadata"].get("mystnb", {})
+        where = "".join(cell["source"]).splitlines()[0][:60]
+        assert meta.get("figure", {}).get("caption"), f"figure without a caption: {where}"
+        assert meta.get("figure", {}).get("name", "").startswith("fig-"), f"figure without a label: {where}"
+        assert meta.get("image", {}).get("alt"), f"figure without alt text: {where}"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if not p.name.startswith("ex_")], ids=lambda p: p.name)
+def test_chapters_link_the_glossary(path):
+    nb = json.loads(path.read_text())
+    markdown = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "{term}`" in markdown, "link the first use of glossary terms with {term}"
