@@ -8,7 +8,6 @@ J[a, b] = d out_a / d in_b.
 """
 import numpy as np
 
-from ._shapes import check_sequence
 from .activations import sigmoid_grad_from_output, tanh_grad_from_output
 from .lstm import _as_params, lstm_forward
 from .rnn import RNNParams, rnn_forward
@@ -40,7 +39,6 @@ def rnn_jacobian_norms(x, params, h0=None):
 def lstm_step_jacobians(x, params, h0=None, c0=None):
     """d(h_t, c_t)/d(h_{t-1}, c_{t-1}) at every step, as (B, T, 2H, 2H), blocks [[hh, hc], [ch, cc]]."""
     p = _as_params(params)
-    x, batch, steps = check_sequence(x, p.input_dim)
     h_seq, c_seq, cache = lstm_forward(x, p, h0, c0)
     units = p.units
     c0 = cache.c0

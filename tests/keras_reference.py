@@ -1,5 +1,4 @@
 """Run Keras' LSTM and SimpleRNN under a GradientTape: the second engine the NumPy code is checked against."""
-import numpy as np
 
 
 def keras_forward_and_grads(layer_name, weights, x, initial_state, upstream):

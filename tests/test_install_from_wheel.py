@@ -4,8 +4,6 @@ A notebook copied to an empty folder must run to the end offline, using the
 installed package and its data snapshot, exactly as in a Colab session where
 the set-up cell has installed lstm_lib from the repository.
 """
-import json
-import os
 import pathlib
 import shutil
 import subprocess

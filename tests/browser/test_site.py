@@ -1,7 +1,5 @@
 """Every page of the built site, in a real browser, as a learner would open it."""
-import json
 import pathlib
-import re
 import urllib.parse
 from html.parser import HTMLParser
 
