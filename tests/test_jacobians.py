@@ -9,7 +9,12 @@ from lstm_lib.rnn import RNNParams, rnn_forward
 
 
 def numeric_jacobian(f, x, eps=1e-6):
-    """J[a, b] = d f(x)_a / d x_b by centred differences; f maps a vector to a vector."""
+    """J[a, b] = d f(x)_a / d x_b by centred differences; f maps a vector to a vector.
+
+    Each entry is off by about u / eps ~ 1e-10 at most (rounding of outputs below 1 in size)
+    plus eps**2 / 6 |f'''| ~ 1e-13, so the spectral norm of a 3 x 3 Jacobian by about 3e-10:
+    rel=1e-6 holds for norms above 3e-4 (the tests' norms are above 0.05).
+    """
     cols = []
     for b in range(x.size):
         e = np.zeros_like(x)

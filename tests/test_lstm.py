@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lstm_lib.gradcheck import check_gradient
+import lstm_lib.lstm as lstm_module
 from lstm_lib.lstm import (
     LSTMParams,
     lstm_backward,
@@ -11,6 +11,7 @@ from lstm_lib.lstm import (
     lstm_forward,
     param_count,
 )
+from finite_differences import assert_matches_finite_differences, fails_finite_differences
 from keras_reference import SHAPES, keras_forward_and_grads, random_weights
 
 
@@ -72,8 +73,8 @@ def test_float32_stays_float32_through_backward(rng):
     assert {a.dtype for a in (dx, dh0, dc0, *grads)} == {np.dtype(np.float32)}
 
 
-@pytest.mark.parametrize("B,T,D,H", [(2, 4, 3, 2), (1, 6, 2, 3)])
-def test_gradients_match_finite_differences(rng, B, T, D, H):
+def sequence_gradient_checks(rng, B, T, D, H):
+    """(name, loss of that array, the array, its analytic gradient) for every input of lstm_forward."""
     params, x, h0, c0, upstream = lstm_problem(rng, B, T, D, H)
     upstream_c = rng.normal(size=(B, H))  # the final cell state feeds the loss too
 
@@ -84,16 +85,49 @@ def test_gradients_match_finite_differences(rng, B, T, D, H):
     _, _, cache = lstm_forward(x, params, h0, c0)
     dx, dh0, dc0, grads = lstm_backward(upstream, cache, dc_last=upstream_c)
     k, u, b = params
-    checks = {
-        "kernel": (lambda a: loss(p=LSTMParams(a, u, b)), k, grads.kernel),
-        "recurrent_kernel": (lambda a: loss(p=LSTMParams(k, a, b)), u, grads.recurrent_kernel),
-        "bias": (lambda a: loss(p=LSTMParams(k, u, a)), b, grads.bias),
-        "x": (lambda a: loss(x=a), x, dx),
-        "h0": (lambda a: loss(h0=a), h0, dh0),
-        "c0": (lambda a: loss(c0=a), c0, dc0),
-    }
-    for name, (f, at, analytic) in checks.items():
-        assert check_gradient(f, at, analytic) < 1e-7, name
+    return [
+        ("kernel", lambda a: loss(p=LSTMParams(a, u, b)), k, grads.kernel),
+        ("recurrent_kernel", lambda a: loss(p=LSTMParams(k, a, b)), u, grads.recurrent_kernel),
+        ("bias", lambda a: loss(p=LSTMParams(k, u, a)), b, grads.bias),
+        ("x", lambda a: loss(x=a), x, dx),
+        ("h0", lambda a: loss(h0=a), h0, dh0),
+        ("c0", lambda a: loss(c0=a), c0, dc0),
+    ]
+
+
+@pytest.mark.parametrize("B,T,D,H", [(2, 4, 3, 2), (1, 6, 2, 3)])
+def test_gradients_match_finite_differences(rng, B, T, D, H):
+    for name, loss, at, analytic in sequence_gradient_checks(rng, B, T, D, H):
+        assert_matches_finite_differences(loss, at, analytic, name)
+
+
+def forget_gradient_off_by(factor):
+    """A planted bug: the backward pass's df (dL/df_t) scaled by `factor` at every step."""
+    correct = lstm_module._backward_through_gates
+
+    def planted(*args):
+        dz, dc_prev = correct(*args)
+        units = dz.shape[1] // 4
+        dz = dz.copy()
+        dz[:, units : 2 * units] *= factor  # the f block of dz is df * sigmoid'(z_f)
+        return dz, dc_prev
+
+    return planted
+
+
+@pytest.mark.parametrize("B,T,D,H", [(2, 4, 3, 2), (1, 6, 2, 3)])
+def test_a_forget_gradient_off_by_a_tenth_of_a_percent_is_caught(rng, monkeypatch, B, T, D, H):
+    monkeypatch.setattr(lstm_module, "_backward_through_gates", forget_gradient_off_by(1.001))
+    checks = {name: check for name, *check in sequence_gradient_checks(rng, B, T, D, H)}
+    for name in ("kernel", "recurrent_kernel", "bias", "x", "h0"):
+        assert fails_finite_differences(*checks[name]), name
+
+
+@pytest.mark.parametrize("B,T,D,H", [(2, 4, 3, 2), (1, 6, 2, 3)])
+def test_a_doubled_bias_gradient_is_caught(rng, B, T, D, H):
+    checks = {name: check for name, *check in sequence_gradient_checks(rng, B, T, D, H)}
+    loss, at, analytic = checks["bias"]
+    assert fails_finite_differences(loss, at, 2 * analytic)
 
 
 def test_cell_backward_matches_finite_differences(rng):
@@ -108,33 +142,37 @@ def test_cell_backward_matches_finite_differences(rng):
     _, _, cache = lstm_cell_forward(x_t, h0, c0, params)
     dx_t, dh_prev, dc_prev, grads = lstm_cell_backward(dh, dc, cache)
     k, u, b = params
-    assert check_gradient(lambda a: loss(x_t=a), x_t, dx_t) < 1e-7
-    assert check_gradient(lambda a: loss(h=a), h0, dh_prev) < 1e-7
-    assert check_gradient(lambda a: loss(c=a), c0, dc_prev) < 1e-7
-    assert check_gradient(lambda a: loss(p=LSTMParams(a, u, b)), k, grads.kernel) < 1e-7
-    assert check_gradient(lambda a: loss(p=LSTMParams(k, a, b)), u, grads.recurrent_kernel) < 1e-7
-    assert check_gradient(lambda a: loss(p=LSTMParams(k, u, a)), b, grads.bias) < 1e-7
+    assert_matches_finite_differences(lambda a: loss(x_t=a), x_t, dx_t, "x_t")
+    assert_matches_finite_differences(lambda a: loss(h=a), h0, dh_prev, "h_prev")
+    assert_matches_finite_differences(lambda a: loss(c=a), c0, dc_prev, "c_prev")
+    assert_matches_finite_differences(lambda a: loss(p=LSTMParams(a, u, b)), k, grads.kernel, "kernel")
+    assert_matches_finite_differences(lambda a: loss(p=LSTMParams(k, a, b)), u, grads.recurrent_kernel, "recurrent_kernel")
+    assert_matches_finite_differences(lambda a: loss(p=LSTMParams(k, u, a)), b, grads.bias, "bias")
 
 
 def test_sequence_is_the_cell_applied_step_by_step(rng):
     params, x, h0, c0, upstream = lstm_problem(rng, 2, 5, 3, 4)
     h_seq, c_seq, seq_cache = lstm_forward(x, params, h0, c0)
+    # The sequence adds the bias to the input projection before the recurrent term, the cell
+    # after it: the same sum in another order, equal to within a few u (1.1e-16) times the
+    # terms' size (here below 5) at each step, carried through five steps with Jacobians of
+    # order one. 1e-13 and 1e-12 bound that with room; a real mistake is of order 1e-3 or more.
     h, c, caches = h0, c0, []
     for t in range(x.shape[1]):
         h, c, cache = lstm_cell_forward(x[:, t], h, c, params)
         caches.append(cache)
-        np.testing.assert_allclose(h, h_seq[:, t], atol=1e-14)
-        np.testing.assert_allclose(c, c_seq[:, t], atol=1e-14)
+        np.testing.assert_allclose(h, h_seq[:, t], atol=1e-13)
+        np.testing.assert_allclose(c, c_seq[:, t], atol=1e-13)
 
     dx_seq, dh0_seq, dc0_seq, grads_seq = lstm_backward(upstream, seq_cache)
     dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
     total = [np.zeros_like(w) for w in params]
     for t in reversed(range(x.shape[1])):
         dx_t, dh_next, dc_next, grads = lstm_cell_backward(upstream[:, t] + dh_next, dc_next, caches[t])
-        np.testing.assert_allclose(dx_t, dx_seq[:, t], atol=1e-13)
+        np.testing.assert_allclose(dx_t, dx_seq[:, t], atol=1e-12)
         total = [a + g for a, g in zip(total, grads)]
-    np.testing.assert_allclose(dh_next, dh0_seq, atol=1e-13)
-    np.testing.assert_allclose(dc_next, dc0_seq, atol=1e-13)
+    np.testing.assert_allclose(dh_next, dh0_seq, atol=1e-12)
+    np.testing.assert_allclose(dc_next, dc0_seq, atol=1e-12)
     for a, g in zip(total, grads_seq):
         np.testing.assert_allclose(a, g, atol=1e-12)
 
