@@ -12,16 +12,29 @@ NBVAL  := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-w
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: book test test-lib test-notebooks test-book test-browser test-install browser-deps execute constraints clean
+.PHONY: book test test-lib test-cores test-notebooks test-book test-browser test-install test-colab test-floors \
+        browser-deps execute constraints clean
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo "The site is in _build/html; open _build/html/index.html"
 
-test: test-lib test-notebooks test-book test-browser test-install
+test: test-lib test-cores test-notebooks test-book test-browser test-install test-colab test-floors
+
+LIB_TESTS := tests -m "not browser and not install"
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest tests -m "not browser and not install"
+	$(BIN)/python -m pytest $(LIB_TESTS)
+
+# The library tests again under several OpenBLAS kernels: each rounds differently, so a
+# tolerance that holds on one CPU only fails here (tests/test_blas_kernel.py checks the
+# kernel asked for is the one in use).
+CORETYPES := Prescott Haswell Zen
+test-cores: $(STAMP)
+	@for core in $(CORETYPES); do \
+	  echo "== library tests with OPENBLAS_CORETYPE=$$core"; \
+	  OPENBLAS_CORETYPE=$$core $(BIN)/python -m pytest $(LIB_TESTS) -q || exit 1; \
+	done
 
 test-notebooks: $(STAMP)
 	$(NBVAL) chapters
@@ -37,6 +50,34 @@ test-browser: $(STAMP) browser-deps
 # The Colab path without Colab: lstm_lib from a wheel, in a fresh environment, a chapter run offline.
 test-install: $(STAMP)
 	$(BIN)/python -m pytest tests/test_install_from_wheel.py -m install
+
+# Second environments, each from one pinned file in requirements/, on the Python it names:
+# colab.txt holds Google Colab's versions (the library tests and every chapter run there,
+# cells executed and checked for errors, outputs not compared: Colab's numbers may differ in
+# the last digits), floors.txt the lowest versions pyproject.toml allows (the library tests).
+first_python = $(firstword $(foreach p,python$(1) $(wildcard $(HOME)/.pyenv/versions/$(1).*/bin/python$(1)),\
+                 $(shell "$(p)" -c "" 2>/dev/null && command -v "$(p)")) $(PYTHON))
+COLAB_PYTHON  ?= $(call first_python,3.13)
+FLOORS_PYTHON ?= $(call first_python,3.10)
+
+.venv-colab/.installed: requirements/colab.txt pyproject.toml
+	rm -rf .venv-colab && $(COLAB_PYTHON) -m venv .venv-colab
+	PIP_DISABLE_PIP_VERSION_CHECK=1 .venv-colab/bin/python -m pip install --quiet -r requirements/colab.txt -e ".[keras,data]"
+	@touch $@
+
+.venv-floors/.installed: requirements/floors.txt pyproject.toml
+	rm -rf .venv-floors && $(FLOORS_PYTHON) -m venv .venv-floors
+	PIP_DISABLE_PIP_VERSION_CHECK=1 .venv-floors/bin/python -m pip install --quiet -r requirements/floors.txt -e .
+	@touch $@
+
+test-colab: .venv-colab/.installed
+	.venv-colab/bin/python --version
+	.venv-colab/bin/python -m pytest $(LIB_TESTS) --ignore=tests/browser -q
+	.venv-colab/bin/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -q chapters
+
+test-floors: .venv-floors/.installed
+	.venv-floors/bin/python --version
+	.venv-floors/bin/python -m pytest $(LIB_TESTS) --ignore=tests/browser -q
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
