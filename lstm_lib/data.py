@@ -13,6 +13,7 @@ import io
 import logging
 import os
 import pathlib
+import re
 import warnings
 from contextlib import redirect_stderr, redirect_stdout
 
@@ -140,6 +141,10 @@ def _clean(frame, source, adjust=True):
     return out[[c for c in COLUMNS if c in out.columns]]
 
 
+# A UTC offset (or Z, UTC, GMT) after a time of day, as in "2020-03-06 00:00:00-05:00"; group 1 is the time.
+_UTC_OFFSET = r"(\d:\d\d(?::\d\d(?:\.\d*)?)?)\s*(?:Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$"
+
+
 def _parse_dates(values, source):
     """Calendar dates as tz-naive midnight timestamps; a clear error names the first bad value.
 
@@ -147,15 +152,12 @@ def _parse_dates(values, source):
     2020-01-02 00:00-05:00 is the bar of 2 January), whatever the offset.
     """
     strings = values.astype("string").str.strip()
-    try:
-        parsed = pd.to_datetime(strings, errors="coerce", format="mixed")
-    except (ValueError, TypeError):  # offsets differ from row to row: parse one by one
-        parsed = pd.to_datetime(
-            [_local_time(pd.to_datetime(v, errors="coerce")) for v in strings], errors="coerce"
-        )
-        parsed = pd.Series(parsed, index=values.index)
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)  # drop the offset, keep the wall-clock time
+    # yfinance writes each bar's local midnight with that day's offset (-05:00 in winter, -04:00
+    # in summer). pandas treats mixed offsets differently from version to version (2.x returns
+    # objects, 3.x raises), so we drop the offsets ourselves and keep the wall clock. utc=True
+    # only covers what is left (a zone name, say): the result is then a datetime column in every version.
+    local = strings.str.replace(_UTC_OFFSET, r"\1", regex=True)
+    parsed = pd.to_datetime(local, errors="coerce", format="mixed", utc=True).dt.tz_localize(None)
     bad = parsed.isna().to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
@@ -164,10 +166,6 @@ def _parse_dates(values, source):
             "expected dates like 2017-11-10"
         )
     return parsed.dt.normalize().to_numpy()
-
-
-def _local_time(stamp):
-    return stamp.tz_localize(None) if stamp is not pd.NaT and stamp.tzinfo is not None else stamp
 
 
 # ---------------------------------------------------------------- snapshots and cache
@@ -207,7 +205,8 @@ def load_prices(ticker, start=None, end=None, offline=None):
     under ``data/cache/`` (or ``~/.cache/lstm_lib`` for a pip install). When
     yfinance returns nothing or fails (no network, rate limit), or when
     ``offline=True`` or the environment variable LSTM_LIB_OFFLINE=1 is set, it
-    falls back to the committed snapshot and says so in one OfflineDataWarning.
+    falls back to the committed snapshot and says so, and why, in one
+    OfflineDataWarning.
 
     Parameters
     ----------
@@ -236,26 +235,35 @@ def load_prices(ticker, start=None, end=None, offline=None):
         cached = _cache_path(ticker, start, end)
         if cached.exists() and end is not None:
             return read_price_csv(cached, adjust=False)
+        messages = []  # the errors yfinance logged, then any exception
         try:
-            frame = _download(ticker, start, end)
+            frame = _download(ticker, start, end, messages)
         except Exception as exc:  # any failure of the network or of yfinance falls back
-            frame, reason = None, f"{type(exc).__name__}: {exc}".splitlines()[0][:120]
+            frame = None
+            messages.append(f"{type(exc).__name__}: {exc}")
         if frame is not None and not frame.empty:
             cached.parent.mkdir(parents=True, exist_ok=True)
             frame.to_csv(cached)
             return frame
-        if frame is not None:
-            reason = "Yahoo Finance returned no rows"
+        reason = _failure_reason(messages)
     return _from_snapshot(ticker, start, end, reason)
 
 
-def _download(ticker, start, end):
-    """yfinance's daily bars as a standard frame, with yfinance's own chatter silenced."""
+def _download(ticker, start, end, messages):
+    """yfinance's daily bars as a standard frame, with yfinance's own chatter silenced.
+
+    yfinance reports a failure (rate limit, no network, unknown ticker) by logging it
+    and returning an empty frame: the errors it logs are appended to the list `messages`.
+    """
     import yfinance as yf
 
     quiet = io.StringIO()
     logger = logging.getLogger("yfinance")
-    level, logger.level = logger.level, logging.CRITICAL
+    keep = _KeepMessages(messages)
+    saved = logger.level, logger.handlers, logger.propagate
+    # Errors only, to our handler alone and not on to the root logger: the console stays quiet.
+    logger.setLevel(logging.ERROR)  # setLevel, not .level =, so that the logging cache is cleared
+    logger.handlers, logger.propagate = [keep], False
     try:
         with warnings.catch_warnings(), redirect_stderr(quiet), redirect_stdout(quiet):
             warnings.simplefilter("ignore")
@@ -264,7 +272,8 @@ def _download(ticker, start, end):
                 threads=False, timeout=DOWNLOAD_TIMEOUT_S,
             )
     finally:
-        logger.setLevel(level)
+        logger.setLevel(saved[0])
+        logger.handlers, logger.propagate = saved[1:]
     if raw is None or raw.empty:
         return raw
     if isinstance(raw.columns, pd.MultiIndex):  # (Price, Ticker) levels in current yfinance
@@ -272,6 +281,51 @@ def _download(ticker, start, end):
         raw = raw.xs(raw.columns.get_level_values(level_of_ticker)[0], axis=1, level=level_of_ticker)
     raw = raw.rename_axis("Date").reset_index()
     return _clean(raw, source=f"Yahoo Finance {ticker}", adjust=False)
+
+
+class _KeepMessages(logging.Handler):
+    """Appends the message of each log record to a list, and prints nothing."""
+
+    def __init__(self, messages):
+        super().__init__()
+        self.messages = messages
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+# Why a download failed, from the words of yfinance 0.2.x and 1.x (log messages and exception
+# reprs such as "['MSFT']: YFRateLimitError('Too Many Requests. Rate limited. ...')" or
+# "DNSError('Failed to perform, curl: (6) Could not resolve host: ...')"). The first match wins:
+# without a network, older yfinance also says "possibly delisted".
+_FAILURES = [
+    ("Yahoo Finance rate limited the download (too many requests; try again in a few minutes)",
+     ("too many requests", "rate limit", "rate-limit", "ratelimit")),
+    ("there is no network connection (Yahoo Finance could not be reached)",
+     ("could not resolve host", "failed to resolve", "name resolution", "failed to perform",
+      "failed to connect", "max retries exceeded", "network is unreachable", "dnserror",
+      "connectionerror", "timed out", "timeouterror")),
+    ("Yahoo Finance does not know the ticker, or it is delisted",
+     ("delisted", "no timezone found", "quote not found")),
+]
+
+
+def _failure_reason(messages):
+    """A plain reason for a failed download, then yfinance's own message, shortened to one line."""
+    messages = [m for m in map(str, messages) if m.strip() and not re.fullmatch(r"\s*\d+ Failed downloads?:\s*", m)]
+    if not messages:
+        return "Yahoo Finance returned no rows"
+    for reason, phrases in _FAILURES:
+        matching = [m for m in messages if any(p in m.lower() for p in phrases)]
+        if matching:
+            return f'{reason}; yfinance said: "{_one_line(matching[-1])}"'
+    return f'the download from Yahoo Finance failed; yfinance said: "{_one_line(messages[-1])}"'
+
+
+def _one_line(message, width=150):
+    """The first non-blank line of a message, cut to `width` characters."""
+    line = next(x.strip() for x in message.splitlines() if x.strip())
+    return line if len(line) <= width else line[: width - 3] + "..."
 
 
 def _from_snapshot(ticker, start, end, reason):

@@ -1,4 +1,5 @@
 """lstm_lib.data: both CSV shapes, the offline fallback, the cache and every error, with no network."""
+import logging
 import warnings
 
 import numpy as np
@@ -81,6 +82,39 @@ def test_timezone_aware_dates_keep_their_calendar_day(tmp_path):
     assert list(frame.index.strftime("%Y-%m-%d")) == ["2020-01-02", "2020-07-02"]
 
 
+def test_ticker_history_csv_across_a_daylight_saving_change(tmp_path):
+    # what yf.Ticker("MSFT").history(...).to_csv() writes: local midnight, -05:00 then -04:00
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "Date,Open,High,Low,Close,Volume,Dividends,Stock Splits\n"
+        "2020-03-06 00:00:00-05:00,1.0,1.0,1.0,1.5,10,0.0,0.0\n"
+        "2020-03-09 00:00:00-04:00,2.0,2.0,2.0,2.5,20,0.0,0.0\n"
+    )
+    frame = read_price_csv(path)
+    check_standard_shape(frame)
+    assert list(frame.index.strftime("%Y-%m-%d")) == ["2020-03-06", "2020-03-09"]
+    assert frame["Close"].tolist() == [1.5, 2.5]
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ["2020-01-02 00:00:00+09:00", "2020-01-03 00:00:00+05:30"],  # east of UTC: still the printed day
+        ["2020-01-02 23:00:00+00:00", "2020-01-03T00:00:00Z"],
+        ["2020-01-02T00:00:00-0500", "2020-01-03 00:00-04"],
+        ["2020-01-02", "2020-01-03 00:00:00-05:00"],  # naive and offset in one column
+        ["2020-01-02 00:00:00 UTC", "2020-01-03 00:00:00 UTC"],
+        ["2020-01-02", "2020/01/03"],
+    ],
+)
+def test_dates_keep_the_printed_day_whatever_the_offset(tmp_path, dates):
+    path = tmp_path / "dates.csv"
+    path.write_text("Date,Close\n" + "".join(f"{d},1\n" for d in dates))
+    frame = read_price_csv(path)
+    assert frame.index.tz is None
+    assert list(frame.index.strftime("%Y-%m-%d")) == ["2020-01-02", "2020-01-03"]
+
+
 # ---------------------------------------------------------------- errors and repairs
 
 
@@ -109,6 +143,15 @@ def test_unparseable_dates(tmp_path):
     path = tmp_path / "dates.csv"
     path.write_text("Date,Close\n2020-01-02,1\nnot a date,2\n")
     with pytest.raises(ValueError, match=r"dates.csv: could not parse the date 'not a date' on data row 2"):
+        read_price_csv(path)
+
+
+def test_unparseable_date_among_offsets(tmp_path):
+    path = tmp_path / "dates.csv"
+    path.write_text(
+        "Date,Close\n2020-03-06 00:00:00-05:00,1\n2020-03-09 00:00:00-04:00,2\n2020-13-45 00:00:00-04:00,3\n"
+    )
+    with pytest.raises(ValueError, match=r"could not parse the date '2020-13-45 00:00:00-04:00' on data row 3"):
         read_price_csv(path)
 
 
@@ -213,9 +256,141 @@ def test_a_failing_download_falls_back_with_the_reason(online):
         raise ConnectionError("Could not resolve host")
 
     online(fail)
-    with pytest.warns(OfflineDataWarning, match="ConnectionError: Could not resolve host"):
+    with pytest.warns(OfflineDataWarning, match="no network connection.*ConnectionError: Could not resolve host"):
         frame = load_prices("MSFT", start="2017-01-01", end="2017-02-01")
     assert len(frame) == 20
+
+
+def test_a_raised_rate_limit_is_named(online):
+    class YFRateLimitError(Exception):  # yfinance.exceptions' own in 0.2.66 and 1.7.0 (not in 0.2.40)
+        def __init__(self):
+            super().__init__("Too Many Requests. Rate limited. Try after a while.")
+
+    def fail(ticker, **kwargs):
+        raise YFRateLimitError()
+
+    online(fail)
+    with pytest.warns(OfflineDataWarning, match=r"rate limited.*YFRateLimitError: Too Many Requests\. Rate limited"):
+        load_prices("MSFT", start="2017-01-01", end="2017-02-01")
+
+
+# What yf.download logs (logger "yfinance") before it returns an empty frame, copied from yfinance
+# 0.2.66 (Colab's), 1.7.0 and, for "no network", 0.2.40 (which still used requests): "no network"
+# run on a machine without one, the others with the real yf.download against a fake HTTP session
+# answering 429, 404 with Yahoo's JSON for an unknown symbol, a chart without prices, or Yahoo's
+# "Will be right back" page. {t} stands for the ticker.
+CURL_DNS = (
+    "Failed to perform, curl: (6) Could not resolve host: {host}. "
+    "See https://curl.se/libcurl/c/libcurl-errors.html first for more details."
+)
+DNS_0266, DNS_170 = CURL_DNS.format(host="guce.yahoo.com"), CURL_DNS.format(host="query2.finance.yahoo.com")
+DNS_0240 = (
+    "HTTPSConnectionPool(host='fc.yahoo.com', port=443): Max retries exceeded with url: / (Caused by "
+    "NameResolutionError(\"HTTPSConnection(host='fc.yahoo.com', port=443): Failed to resolve 'fc.yahoo.com' "
+    "([Errno -2] Name or service not known)\"))"
+)
+QUOTE_404 = (
+    'HTTP Error 404: Not Found{{"quoteSummary": {{"result": null, "error": {{"code": "Not Found", '
+    '"description": "Quote not found for symbol: {t}"}}}}}}'
+)
+HEADER = ("ERROR", "\n1 Failed download:")
+# (version, failure): (what yfinance logs, the part of it the learner must read)
+YFINANCE_LOGS = {
+    ("0.2.66", "rate limited"): (
+        [HEADER, ("ERROR", "['{t}']: YFRateLimitError('Too Many Requests. Rate limited. Try after a while.')")],
+        "']: YFRateLimitError('Too Many Requests. Rate limited. Try after a while.')",
+    ),
+    ("1.7.0", "rate limited"): (
+        [("WARNING", "Crumb fetch rate-limited (HTTP 429), continuing without crumb"), HEADER,
+         ("ERROR", "['{t}']: YFRateLimitError('Too Many Requests. Rate limited. Try after a while.')")],
+        "']: YFRateLimitError('Too Many Requests. Rate limited. Try after a while.')",
+    ),
+    ("0.2.40", "no network"): (
+        [("ERROR", "Failed to get ticker '{t}' reason: " + DNS_0240), HEADER,
+         ("ERROR", "['{t}']: YFTzMissingError('$%ticker%: possibly delisted; No timezone found')")],
+        "' reason: HTTPSConnectionPool(host='fc.yahoo.com', port=443): Max retries exceeded",
+    ),
+    ("0.2.66", "no network"): (
+        [("ERROR", "Failed to get ticker '{t}' reason: " + DNS_0266.replace("com.", "com (Domain name not found).")),
+         HEADER, ("ERROR", "['{t}']: DNSError('" + DNS_0266 + "')")],
+        "']: DNSError('Failed to perform, curl: (6) Could not resolve host: guce.yahoo.com.",
+    ),
+    ("1.7.0", "no network"): (
+        [("WARNING", "Cookie/crumb fetch failed (DNSError), continuing without crumb"),
+         ("ERROR", "Failed to get ticker '{t}' reason: " + DNS_170), HEADER,
+         ("ERROR", "['{t}']: DNSError('" + DNS_170 + "')")],
+        "']: DNSError('Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com.",
+    ),
+    ("0.2.66", "unknown ticker"): (
+        [("ERROR", QUOTE_404), HEADER, ("ERROR", "['{t}']: YFTzMissingError('possibly delisted; no timezone found')")],
+        "']: YFTzMissingError('possibly delisted; no timezone found')",
+    ),
+    ("1.7.0", "unknown ticker"): (
+        [("ERROR", QUOTE_404), ("ERROR", "${t}: possibly delisted; no timezone found"), HEADER,
+         ("ERROR", "['{t}']: possibly delisted; no timezone found")],
+        "']: possibly delisted; no timezone found",
+    ),
+    ("1.7.0", "no data in the range"): (
+        [("ERROR", "${t}: possibly delisted; no price data found  (1d 2017-01-01 -> 2017-02-01)"), HEADER,
+         ("ERROR", "['{t}']: possibly delisted; no price data found  (1d 2017-01-01 -> 2017-02-01)")],
+        "']: possibly delisted; no price data found  (1d 2017-01-01 -> 2017-02-01)",
+    ),
+    ("0.2.66", "other"): (  # Yahoo's "Will be right back" page
+        [HEADER, ("ERROR", "['{t}']: RuntimeError('*** YAHOO! FINANCE IS CURRENTLY DOWN! ***\\nOur engineers are "
+                           "working quickly to resolve the issue. Thank you for your patience.')")],
+        "']: RuntimeError('*** YAHOO! FINANCE IS CURRENTLY DOWN! ***\\nOur engineers",
+    ),
+}
+IN_WORDS = {
+    "rate limited": "Yahoo Finance rate limited the download (too many requests",
+    "no network": "there is no network connection",
+    "unknown ticker": "Yahoo Finance does not know the ticker, or it is delisted",
+    "no data in the range": "Yahoo Finance does not know the ticker, or it is delisted",
+    "other": "the download from Yahoo Finance failed",
+}
+
+
+def logs_then_returns_nothing(records):
+    def download(ticker, **kwargs):
+        for level, message in records:
+            logging.getLogger("yfinance").log(getattr(logging, level), message.format(t=ticker))
+        return pd.DataFrame()
+
+    return download
+
+
+@pytest.mark.parametrize("version, failure", list(YFINANCE_LOGS))
+def test_why_yfinance_failed_reaches_the_warning(online, version, failure):
+    logged, quoted = YFINANCE_LOGS[version, failure]
+    online(logs_then_returns_nothing(logged))
+    with pytest.warns(OfflineDataWarning) as record:
+        frame = load_prices("MSFT", start="2017-01-01", end="2017-02-01")
+    message = str(record[0].message)
+    assert len(record) == 1 and "\n" not in message and len(frame) == 20
+    assert message.startswith("Using the offline snapshot of MSFT (1986-03-13 to 2017-11-10) because ")
+    assert message.split(" because ", 1)[1].startswith(IN_WORDS[failure])
+    assert '; yfinance said: "' in message and quoted in message
+
+
+@pytest.mark.parametrize("version, failure", list(YFINANCE_LOGS))
+def test_why_yfinance_failed_reaches_the_lookup_error(online, version, failure):
+    logged, quoted = YFINANCE_LOGS[version, failure]
+    online(logs_then_returns_nothing(logged))
+    with pytest.raises(LookupError) as error:
+        load_prices("ZZZZ")
+    message = str(error.value)
+    assert message.startswith(f"No prices for 'ZZZZ': {IN_WORDS[failure]}")
+    assert '; yfinance said: "' in message and quoted in message and "ZZZZ" in message.split("said:")[1]
+    assert message.endswith("and there is no offline snapshot for it. Snapshots available: MSFT.")
+
+
+def test_yfinance_messages_are_shortened_to_one_line(online):
+    online(logs_then_returns_nothing([("ERROR", "['{t}']: KeyError('x" + "y" * 300 + "')\nsecond line")]))
+    with pytest.warns(OfflineDataWarning) as record:
+        load_prices("MSFT", start="2017-01-01", end="2017-02-01")
+    message = str(record[0].message)
+    assert "yfinance said: \"['MSFT']: KeyError('xyyy" in message and "...\"." in message
+    assert "\n" not in message and "second line" not in message and len(message) < 300
 
 
 def test_an_empty_download_falls_back(online):
@@ -230,17 +405,34 @@ def test_unknown_ticker_online_with_no_data(online):
         load_prices("ZZZZ")
 
 
-def test_yfinance_chatter_never_reaches_the_user(online, capsys):
+def test_yfinance_chatter_never_reaches_the_user(online, capsys, caplog):
     def noisy(ticker, **kwargs):
         import sys
 
         print("1 Failed download:", file=sys.stderr)
         warnings.warn("a pandas deprecation inside yfinance", FutureWarning)
+        logging.getLogger("yfinance").error("['MSFT']: YFRateLimitError('Too Many Requests. Rate limited.')")
         return pd.DataFrame()
 
     online(noisy)
-    with warnings.catch_warnings(record=True) as caught:
+    logger = logging.getLogger("yfinance")
+    before = logger.level, list(logger.handlers), logger.propagate
+    with caplog.at_level(logging.DEBUG), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         load_prices("MSFT", start="2017-01-01", end="2017-02-01")
     assert [w.category for w in caught] == [OfflineDataWarning]
-    assert capsys.readouterr().err == ""
+    assert "rate limited" in str(caught[0].message)
+    assert capsys.readouterr().err == "" and caplog.records == []  # nothing printed, nothing passed to the root logger
+    assert (logger.level, logger.handlers, logger.propagate) == before
+
+
+def test_a_yfinance_warning_is_not_taken_for_the_reason(online):
+    # yfinance 1.7 warns when it cannot fetch a crumb, and goes on without one: only its errors count
+    online(logs_then_returns_nothing([
+        ("WARNING", "Crumb fetch rate-limited (HTTP 429), continuing without crumb"),
+        ("WARNING", "Cookie/crumb fetch failed (DNSError), continuing without crumb"),
+        ("ERROR", "['{t}']: possibly delisted; no timezone found"),
+    ]))
+    with pytest.warns(OfflineDataWarning, match="does not know the ticker, or it is delisted") as record:
+        load_prices("MSFT", start="2017-01-01", end="2017-02-01")
+    assert "crumb" not in str(record[0].message)
