@@ -436,3 +436,12 @@ def test_a_yfinance_warning_is_not_taken_for_the_reason(online):
     with pytest.warns(OfflineDataWarning, match="does not know the ticker, or it is delisted") as record:
         load_prices("MSFT", start="2017-01-01", end="2017-02-01")
     assert "crumb" not in str(record[0].message)
+
+
+def test_the_real_yfinance_is_stopped_by_the_tests_network_guard(monkeypatch, no_internet):
+    """conftest's guard stops name lookups and curl_cffi's transfers too, so no test goes online."""
+    pytest.importorskip("yfinance")
+    monkeypatch.delenv("LSTM_LIB_OFFLINE")
+    with pytest.warns(OfflineDataWarning, match="no network connection|download from Yahoo Finance failed"):
+        load_prices("MSFT", start="2015-01-01", end="2015-02-01")
+    assert no_internet, "yfinance went online without meeting the guard"
