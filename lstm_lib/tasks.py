@@ -27,12 +27,17 @@ def first_value_task(n, length, rng, noise=0.2):
 
 
 def adding_problem(n, length, rng):
-    """Hochreiter and Schmidhuber's adding problem.
+    """The adding problem, in the form of Le, Jaitly and Hinton (2015).
 
     x[:, :, 0] holds values uniform on [0, 1]; x[:, :, 1] is a marker, 1 at exactly
     two steps (one in each half of the sequence) and 0 elsewhere. The target is the
     sum of the two marked values. Always predicting 1 gives mean squared error
     1/6 (the variance of a sum of two uniform values), the level to beat.
+
+    Hochreiter and Schmidhuber (1997, Experiment 4) posed the problem in another
+    form: values uniform on [-1, 1], the first marker among the first ten steps
+    and the second among the first T/2 - 1, markers of -1 on the first and last
+    steps, lengths between T and T + T/10, and the target 0.5 + (X1 + X2) / 4.
     """
     _check(n, length, 2)
     values = rng.uniform(0.0, 1.0, size=(n, length))
