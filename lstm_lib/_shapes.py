@@ -50,3 +50,44 @@ def initial_state(name, value, batch, units, dtype):
     value = as_float_array(name, value)
     require_shape(name, value, (batch, units), "(batch, units)")
     return value.astype(dtype, copy=False)
+
+
+# ---------------------------------------------------------------- values, where they enter
+
+
+def require_finite(name, array):
+    """Raise unless every entry of `array` is finite: a NaN or inf would pass through silently."""
+    array = np.asarray(array)
+    if array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
+        bad = ~np.isfinite(array)
+        where = tuple(int(i) for i in np.argwhere(bad)[0]) if array.ndim else ()
+        raise ValueError(
+            f"{name} must hold finite numbers; it has {int(bad.sum())} NaN or inf "
+            f"(the first, {float(array[where] if where else array.item())}, at index {where})"
+        )
+    return array
+
+
+def require_int(name, value, minimum=None):
+    """`value` as an int, refusing floats like 2.5, bools and anything below `minimum`."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer; got {value!r} ({type(value).__name__})")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}; got {value}")
+    return int(value)
+
+
+def require_number(name, value, low=None, high=None, low_open=False, high_open=False):
+    """`value` as a finite float inside [low, high] (or the open ends asked for)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number; got {value!r} ({type(value).__name__})")
+    value = float(value)
+    too_low = low is not None and (value <= low if low_open else value < low)
+    too_high = high is not None and (value >= high if high_open else value > high)
+    if not np.isfinite(value) or too_low or too_high:
+        interval = (
+            ("(" if low_open or low is None else "[") + ("-inf" if low is None else f"{low:g}") + ", "
+            + ("inf" if high is None else f"{high:g}") + (")" if high_open or high is None else "]")
+        )
+        raise ValueError(f"{name} must be a finite number in {interval}; got {value!r}")
+    return value
