@@ -1,9 +1,15 @@
-"""Shape checks that turn a would-be broadcasting accident into a clear ValueError."""
+"""Argument checks that turn a would-be broadcasting accident, a silent NaN or a foreign object
+into one clear ValueError or TypeError naming the argument, what was expected and what was given."""
 import numpy as np
 
 
-def as_float_array(name, value):
-    """Return `value` as a floating NumPy array (integers become float64)."""
+def as_float_array(name, value, copy=False):
+    """Return `value` as a floating NumPy array (integers become float64).
+
+    With copy=True the result never shares memory with `value`, so the caller may keep it.
+    """
+    if value is None:
+        raise ValueError(f"{name} must hold numbers; got None")
     try:
         array = np.asarray(value)
     except Exception as exc:  # ragged lists and the like
@@ -11,8 +17,8 @@ def as_float_array(name, value):
     if array.dtype.kind not in "fiub":
         raise ValueError(f"{name} must hold numbers; got an array of dtype {array.dtype}")
     if array.dtype.kind != "f":
-        array = array.astype(np.float64)
-    return array
+        return array.astype(np.float64)  # a new array already
+    return array.copy() if copy else array
 
 
 def require_shape(name, array, expected, meaning):
@@ -34,22 +40,80 @@ def require_shape(name, array, expected, meaning):
 
 
 def check_sequence(x, input_dim):
-    """Validate an input sequence x of shape (batch, time, input_dim); return (x, B, T)."""
-    x = as_float_array("x", x)
+    """Validate an input sequence x of shape (batch, time, input_dim); return (x, B, T).
+
+    Checks the shape, at least one sequence and one step, and finite values; the x returned
+    is a copy, which a cache may keep without seeing later changes to the caller's array.
+    """
+    x = as_float_array("x", x, copy=True)
     require_shape("x", x, (None, None, input_dim), "(batch, time, input_dim)")
     batch, steps, _ = x.shape
+    if batch == 0:
+        raise ValueError(f"x must contain at least one sequence (batch >= 1); got shape {x.shape}")
     if steps == 0:
         raise ValueError(f"x must contain at least one time step; got shape {x.shape}")
+    require_finite("x", x)
     return x, batch, steps
 
 
+def check_step(name, value, input_dim):
+    """Validate the input of one step, shape (batch, input_dim); return (a copy, batch)."""
+    array = as_float_array(name, value, copy=True)
+    require_shape(name, array, (None, input_dim), "(batch, input_dim)")
+    if array.shape[0] == 0:
+        raise ValueError(f"{name} must contain at least one example (batch >= 1); got shape {array.shape}")
+    require_finite(name, array)
+    return array, array.shape[0]
+
+
 def initial_state(name, value, batch, units, dtype):
-    """A (batch, units) initial state: zeros when `value` is None, else the checked array."""
+    """A (batch, units) state or gradient: zeros when `value` is None, else a finite, checked copy."""
     if value is None:
         return np.zeros((batch, units), dtype=dtype)
     value = as_float_array(name, value)
     require_shape(name, value, (batch, units), "(batch, units)")
-    return value.astype(dtype, copy=False)
+    require_finite(name, value)
+    return value.astype(dtype, copy=True)
+
+
+def require_cache(cache, kind, returned_by):
+    """Raise a TypeError unless `cache` is a `kind` (a NamedTuple class) as `returned_by` says.
+
+    e.g. require_cache(cache, LSTMCache, "lstm_forward returned as its third value")
+    """
+    if not isinstance(cache, kind):
+        if cache is None or type(cache) in (tuple, list):
+            got = "None" if cache is None else f"a {type(cache).__name__} of {len(cache)}"
+        else:
+            got = type(cache).__name__  # e.g. another function's cache
+        raise TypeError(f"cache must be the {kind.__name__} that {returned_by}; got {got}")
+    return cache
+
+
+def require_generator(name, value):
+    """`value` if it is a NumPy Generator; a TypeError saying how to make one otherwise.
+
+    An int seed is refused on purpose: a function given the same seed twice would draw the same
+    numbers twice (a test set equal to the training set), while one Generator moves on.
+    """
+    if not isinstance(value, np.random.Generator):
+        got = f"{value!r} ({type(value).__name__})" if len(repr(value)) <= 40 else f"a {type(value).__name__}"
+        raise TypeError(
+            f"{name} must be a NumPy Generator, made once with {name} = np.random.default_rng(seed) "
+            f"and passed to every call; got {got}"
+        )
+    return value
+
+
+def float_dtype(name, value):
+    """`value` as a floating NumPy dtype (float16, float32, float64); a TypeError otherwise."""
+    try:
+        dtype = np.dtype(value)
+    except (TypeError, ValueError):
+        dtype = None
+    if dtype is None or dtype.kind != "f":
+        raise TypeError(f"{name} must be a floating type such as np.float64 or np.float32; got {value!r}")
+    return dtype
 
 
 # ---------------------------------------------------------------- values, where they enter

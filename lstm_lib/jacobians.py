@@ -5,12 +5,17 @@ last state: the quantity whose decay (or growth) with the lag l is the
 vanishing (or exploding) gradient. Norms are spectral norms (largest singular
 value). Jacobians follow the usual convention, rows indexing outputs:
 J[a, b] = d out_a / d in_b.
+
+The inputs are checked by rnn_forward and lstm_forward (shapes, NaN and inf). A
+product of Jacobians that overflows its float type (an exploding gradient taken too
+far) raises a ValueError rather than return inf or nan.
 """
 import numpy as np
 
 from .activations import sigmoid_grad_from_output, tanh_grad_from_output
 from .lstm import _as_params, lstm_forward
-from .rnn import RNNParams, rnn_forward
+from .rnn import _as_params as _as_rnn_params
+from .rnn import rnn_forward
 
 
 def _norms_by_lag(step_jacobians, block=slice(None)):
@@ -19,7 +24,12 @@ def _norms_by_lag(step_jacobians, block=slice(None)):
     product = np.broadcast_to(np.eye(size), (batch, size, size))
     norms = np.empty((batch, steps))
     for lag in range(1, steps + 1):
-        product = product @ step_jacobians[:, steps - lag]  # ds_T/ds_{T-lag}
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            product = product @ step_jacobians[:, steps - lag]  # ds_T/ds_{T-lag}
+        if not np.all(np.isfinite(product)):
+            raise ValueError(
+                f"the product of Jacobians overflowed {product.dtype} at lag {lag}; use fewer steps or smaller weights"
+            )
         norms[:, lag - 1] = np.linalg.norm(product[:, block, block], ord=2, axis=(1, 2))
     return norms
 
@@ -30,7 +40,7 @@ def rnn_jacobian_norms(x, params, h0=None):
     For the RNN, dh_t/dh_{t-1} = diag(1 - h_t**2) W_hh in the column-vector
     convention (W_hh = recurrent_kernel.T here).
     """
-    p = params if isinstance(params, RNNParams) else RNNParams(*params)
+    p = _as_rnn_params(params)  # checked RNNParams
     h_seq, _ = rnn_forward(x, p, h0)
     step_jacobians = tanh_grad_from_output(h_seq)[..., :, None] * p.recurrent_kernel.T  # (B, T, H, H)
     return _norms_by_lag(step_jacobians)
@@ -71,7 +81,7 @@ def lstm_jacobian_norms(x, params, h0=None, c0=None, wrt="hidden"):
     the product of step Jacobians, so dh_T/dh_k holds c_k fixed.
     """
     blocks = {"hidden": 0, "cell": 1, "state": None}
-    if wrt not in blocks:
+    if not isinstance(wrt, str) or wrt not in blocks:
         raise ValueError(f"wrt must be one of {tuple(blocks)}; got {wrt!r}")
     step_jacobians = lstm_step_jacobians(x, params, h0, c0)
     units = step_jacobians.shape[-1] // 2

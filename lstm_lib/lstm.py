@@ -22,7 +22,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._shapes import as_float_array, check_sequence, initial_state, require_shape
+from ._shapes import (
+    as_float_array,
+    check_sequence,
+    check_step,
+    initial_state,
+    require_cache,
+    require_finite,
+    require_shape,
+)
 from .activations import sigmoid, sigmoid_grad_from_output, tanh_grad_from_output
 
 GATE_ORDER = ("i", "f", "c", "o")
@@ -48,6 +56,10 @@ class LSTMParams(_LSTMWeights):
 
     A tuple, so `LSTMParams(*layer.get_weights())` and `layer.set_weights(list(p))` work.
     Gradients returned by the backward functions are LSTMParams too.
+
+    Checks that the shapes agree and that units and input_dim are at least 1. The arrays are
+    kept, not copied (integer arrays become float64 copies), so an optimiser can update them
+    in place; NaN and inf are allowed here and rejected by the functions that compute with them.
     """
 
     __slots__ = ()
@@ -56,13 +68,16 @@ class LSTMParams(_LSTMWeights):
         kernel = as_float_array("kernel", kernel)
         recurrent_kernel = as_float_array("recurrent_kernel", recurrent_kernel)
         bias = as_float_array("bias", bias)
-        if recurrent_kernel.ndim != 2 or recurrent_kernel.shape[1] != 4 * recurrent_kernel.shape[0]:
+        shape = recurrent_kernel.shape
+        if len(shape) != 2 or shape[1] != 4 * shape[0] or shape[0] == 0:
             raise ValueError(
-                "recurrent_kernel must have shape (units, 4 * units) = (H, 4H), gate blocks i, f, c, o; "
-                f"got shape {recurrent_kernel.shape}"
+                "recurrent_kernel must have shape (units, 4 * units) = (H, 4H) with H >= 1, gate blocks "
+                f"i, f, c, o; got shape {shape}"
             )
-        units = recurrent_kernel.shape[0]
+        units = shape[0]
         require_shape("kernel", kernel, (None, 4 * units), f"(input_dim, 4 * units) with units={units}")
+        if kernel.shape[0] == 0:
+            raise ValueError(f"kernel must have at least one row (input_dim >= 1); got shape {kernel.shape}")
         require_shape("bias", bias, (4 * units,), f"(4 * units,) with units={units}")
         return super().__new__(cls, kernel, recurrent_kernel, bias)
 
@@ -81,8 +96,11 @@ class LSTMParams(_LSTMWeights):
         return np.result_type(self.kernel, self.recurrent_kernel, self.bias)
 
     def gate(self, name):
-        """(W_x, W_h, b) of one gate, name in 'i', 'f', 'c', 'o': shapes (D, H), (H, H), (H,)."""
-        if name not in GATE_ORDER:
+        """(W_x, W_h, b) of one gate, name in 'i', 'f', 'c', 'o': shapes (D, H), (H, H), (H,).
+
+        The three are views into the arrays of params, not copies.
+        """
+        if not isinstance(name, str) or name not in GATE_ORDER:
             raise ValueError(f"gate name must be one of {GATE_ORDER}; got {name!r}")
         block = slice(GATE_ORDER.index(name) * self.units, (GATE_ORDER.index(name) + 1) * self.units)
         return self.kernel[:, block], self.recurrent_kernel[:, block], self.bias[block]
@@ -91,7 +109,7 @@ class LSTMParams(_LSTMWeights):
 def param_count(units, input_dim):
     """Trainable parameters of one LSTM layer: 4 gates, each with H (H + D + 1) weights."""
     for name, value in (("units", units), ("input_dim", input_dim)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{name} must be a positive integer; got {value!r}")
     return 4 * units * (units + input_dim + 1)
 
@@ -154,11 +172,13 @@ def lstm_cell_forward(x_t, h_prev, c_prev, params):
     -------
     h_t, c_t : arrays (B, H)
     cache : LSTMCellCache, for lstm_cell_backward
+
+    A wrong shape, an empty batch or a NaN or inf in any input is a ValueError. The cache keeps
+    copies of the inputs: changing them afterwards leaves the gradients alone.
     """
-    p = _as_params(params)
-    x_t = as_float_array("x_t", x_t)
-    require_shape("x_t", x_t, (None, p.input_dim), "(batch, input_dim)")
-    batch, units = x_t.shape[0], p.units
+    p = _as_params(params)  # a checked copy
+    x_t, batch = check_step("x_t", x_t, p.input_dim)  # a checked copy
+    units = p.units
     dtype = np.result_type(x_t, p.dtype)
     h_prev = initial_state("h_prev", h_prev, batch, units, dtype)
     c_prev = initial_state("c_prev", c_prev, batch, units, dtype)
@@ -184,7 +204,10 @@ def lstm_cell_backward(dh_t, dc_t, cache):
     Returns
     -------
     dx_t (B, D), dh_prev (B, H), dc_prev (B, H), grads (LSTMParams of gradients)
+
+    Any other cache is a TypeError; a wrong shape or a NaN or inf is a ValueError.
     """
+    require_cache(cache, LSTMCellCache, "lstm_cell_forward returned as its third value")
     x_t, h_prev, c_prev, i, f, g, o, tanh_c, p = cache
     batch, units = h_prev.shape
     dh_t = initial_state("dh_t", dh_t, batch, units, h_prev.dtype)
@@ -229,9 +252,12 @@ def lstm_forward(x, params, h0=None, c0=None):
         Hidden and cell state after every step; h_seq[:, -1] is what a Keras
         LSTM returns with return_sequences=False.
     cache : LSTMCache, for lstm_backward
+
+    A wrong shape, an empty batch or sequence or a NaN or inf in any input is a ValueError. The
+    cache keeps copies of the inputs and outputs: changing them afterwards leaves the gradients alone.
     """
-    p = _as_params(params)
-    x, batch, steps = check_sequence(x, p.input_dim)
+    p = _as_params(params)  # a checked copy
+    x, batch, steps = check_sequence(x, p.input_dim)  # a checked copy
     units = p.units
     dtype = np.result_type(x, p.dtype)
     h = h0 = initial_state("h0", h0, batch, units, dtype)
@@ -249,7 +275,8 @@ def lstm_forward(x, params, h0=None, c0=None):
         h = o * tanh_c
         h_seq[:, t], c_seq[:, t], tanh_c_seq[:, t] = h, c, tanh_c
         i_seq[:, t], f_seq[:, t], g_seq[:, t], o_seq[:, t] = i, f, g, o
-    cache = LSTMCache(x, h0, c0, h_seq, c_seq, i_seq, f_seq, g_seq, o_seq, tanh_c_seq, p)
+    # The cache gets its own h_seq and c_seq, out of reach of changes to the ones returned.
+    cache = LSTMCache(x, h0, c0, h_seq.copy(), c_seq.copy(), i_seq, f_seq, g_seq, o_seq, tanh_c_seq, p)
     return h_seq, c_seq, cache
 
 
@@ -269,11 +296,15 @@ def lstm_backward(dh_seq, cache, dc_last=None):
     Returns
     -------
     dx (B, T, D), dh0 (B, H), dc0 (B, H), grads (LSTMParams of gradients)
+
+    Any other cache is a TypeError; a wrong shape or a NaN or inf is a ValueError.
     """
+    require_cache(cache, LSTMCache, "lstm_forward returned as its third value")
     x, h0, c0, h_seq, c_seq, i, f, g, o, tanh_c, p = cache
     batch, steps, units = h_seq.shape
     dh_seq = as_float_array("dh_seq", dh_seq)
     require_shape("dh_seq", dh_seq, (batch, steps, units), "(batch, time, units)")
+    require_finite("dh_seq", dh_seq)
     dc = initial_state("dc_last", dc_last, batch, units, h_seq.dtype)
 
     h_prev = np.concatenate([h0[:, None], h_seq[:, :-1]], axis=1)  # (B, T, H): h_{t-1} for every t
@@ -298,14 +329,20 @@ def lstm_backward(dh_seq, cache, dc_last=None):
 
 
 def _as_params(params):
-    """Accept LSTMParams or any (kernel, recurrent_kernel, bias) triple, e.g. get_weights()."""
-    if isinstance(params, LSTMParams):
-        return params
-    try:
-        kernel, recurrent_kernel, bias = params
-    except (TypeError, ValueError):
-        raise ValueError(
+    """Check params and return them as LSTMParams of finite weights, copied for a cache to keep.
+
+    Accepts LSTMParams or a list or tuple (kernel, recurrent_kernel, bias), e.g. get_weights().
+    """
+    if not isinstance(params, LSTMParams):
+        expected = (
             "params must be LSTMParams(kernel, recurrent_kernel, bias) or a list of those three "
-            f"arrays (as keras_layer.get_weights() returns); got {type(params).__name__}"
-        ) from None
-    return LSTMParams(kernel, recurrent_kernel, bias)
+            "arrays (as keras_layer.get_weights() returns)"
+        )
+        if not isinstance(params, (list, tuple)) or hasattr(params, "_fields"):  # e.g. RNNParams
+            raise TypeError(f"{expected}; got {type(params).__name__}")
+        if len(params) != 3:
+            raise ValueError(f"{expected}; got a {type(params).__name__} of {len(params)}")
+        params = LSTMParams(*params)
+    for name, array in zip(params._fields, params):
+        require_finite(name, array)
+    return LSTMParams._make(array.copy() for array in params)

@@ -10,7 +10,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._shapes import as_float_array, check_sequence, initial_state, require_shape
+from ._shapes import (
+    as_float_array,
+    check_sequence,
+    check_step,
+    initial_state,
+    require_cache,
+    require_finite,
+    require_shape,
+)
 from .activations import tanh_grad_from_output
 
 
@@ -24,6 +32,10 @@ class RNNParams(_RNNWeights):
     """The three SimpleRNN weight arrays: kernel (D, H), recurrent_kernel (H, H), bias (H,).
 
     `RNNParams(*keras_simple_rnn.get_weights())` builds it from a Keras layer.
+
+    Checks that the shapes agree and that units and input_dim are at least 1. The arrays are
+    kept, not copied (integer arrays become float64 copies), so an optimiser can update them
+    in place; NaN and inf are allowed here and rejected by the functions that compute with them.
     """
 
     __slots__ = ()
@@ -32,12 +44,15 @@ class RNNParams(_RNNWeights):
         kernel = as_float_array("kernel", kernel)
         recurrent_kernel = as_float_array("recurrent_kernel", recurrent_kernel)
         bias = as_float_array("bias", bias)
-        if recurrent_kernel.ndim != 2 or recurrent_kernel.shape[0] != recurrent_kernel.shape[1]:
+        shape = recurrent_kernel.shape
+        if len(shape) != 2 or shape[0] != shape[1] or shape[0] == 0:
             raise ValueError(
-                f"recurrent_kernel must be square, shape (units, units) = (H, H); got shape {recurrent_kernel.shape}"
+                f"recurrent_kernel must be square, shape (units, units) = (H, H) with H >= 1; got shape {shape}"
             )
-        units = recurrent_kernel.shape[0]
+        units = shape[0]
         require_shape("kernel", kernel, (None, units), f"(input_dim, units) with units={units}")
+        if kernel.shape[0] == 0:
+            raise ValueError(f"kernel must have at least one row (input_dim >= 1); got shape {kernel.shape}")
         require_shape("bias", bias, (units,), f"(units,) with units={units}")
         return super().__new__(cls, kernel, recurrent_kernel, bias)
 
@@ -64,11 +79,13 @@ class RNNCache(NamedTuple):
 
 
 def rnn_cell_forward(x_t, h_prev, params):
-    """One RNN step: x_t (B, D), h_prev (B, H) -> h_t (B, H)."""
-    p = params if isinstance(params, RNNParams) else RNNParams(*params)
-    x_t = as_float_array("x_t", x_t)
-    require_shape("x_t", x_t, (None, p.input_dim), "(batch, input_dim)")
-    h_prev = initial_state("h_prev", h_prev, x_t.shape[0], p.units, np.result_type(x_t, p.dtype))
+    """One RNN step: x_t (B, D), h_prev (B, H) -> h_t (B, H), a new array.
+
+    A wrong shape, an empty batch or a NaN or inf in any input is a ValueError.
+    """
+    p = _as_params(params)
+    x_t, batch = check_step("x_t", x_t, p.input_dim)
+    h_prev = initial_state("h_prev", h_prev, batch, p.units, np.result_type(x_t, p.dtype))
     return np.tanh(x_t @ p.kernel + h_prev @ p.recurrent_kernel + p.bias)
 
 
@@ -85,8 +102,11 @@ def rnn_forward(x, params, h0=None):
     -------
     h_seq : array (B, T, H), the hidden state after every step
     cache : RNNCache, for rnn_backward
+
+    A wrong shape, an empty batch or sequence or a NaN or inf in any input is a ValueError. The
+    cache keeps copies of the inputs and of h_seq: changing them afterwards leaves the gradients alone.
     """
-    p = params if isinstance(params, RNNParams) else RNNParams(*params)
+    p = _as_params(params)  # a checked copy
     x, batch, steps = check_sequence(x, p.input_dim)
     dtype = np.result_type(x, p.dtype)
     h = h0 = initial_state("h0", h0, batch, p.units, dtype)
@@ -95,7 +115,7 @@ def rnn_forward(x, params, h0=None):
     h_seq = np.empty((batch, steps, p.units), dtype=dtype)
     for t in range(steps):
         h = h_seq[:, t] = np.tanh(xa[:, t] + h @ p.recurrent_kernel)
-    return h_seq, RNNCache(x, h0, h_seq, p)
+    return h_seq, RNNCache(x, h0, h_seq.copy(), p)  # x, h0 and p are copies already
 
 
 def rnn_backward(dh_seq, cache):
@@ -110,11 +130,15 @@ def rnn_backward(dh_seq, cache):
     Returns
     -------
     dx (B, T, D), dh0 (B, H), grads (RNNParams of gradients)
+
+    Any other cache is a TypeError; a wrong shape or a NaN or inf is a ValueError.
     """
+    require_cache(cache, RNNCache, "rnn_forward returned as its second value")
+    dh_seq = as_float_array("dh_seq", dh_seq)
+    require_shape("dh_seq", dh_seq, cache.h_seq.shape, "(batch, time, units)")
+    require_finite("dh_seq", dh_seq)
     x, h0, h_seq, p = cache
     batch, steps, units = h_seq.shape
-    dh_seq = as_float_array("dh_seq", dh_seq)
-    require_shape("dh_seq", dh_seq, (batch, steps, units), "(batch, time, units)")
 
     da = np.empty_like(h_seq)  # gradient at the pre-activation of every step
     dh_next = np.zeros((batch, units), dtype=h_seq.dtype)
@@ -131,3 +155,23 @@ def rnn_backward(dh_seq, cache):
         da_flat.sum(axis=0),
     )
     return dx, dh_next, grads
+
+
+def _as_params(params):
+    """Check params and return them as RNNParams of finite weights, copied for a cache to keep.
+
+    Accepts RNNParams or a list or tuple (kernel, recurrent_kernel, bias), e.g. get_weights().
+    """
+    if not isinstance(params, RNNParams):
+        expected = (
+            "params must be RNNParams(kernel, recurrent_kernel, bias) or a list of those three "
+            "arrays (as keras_layer.get_weights() returns)"
+        )
+        if not isinstance(params, (list, tuple)) or hasattr(params, "_fields"):  # e.g. LSTMParams
+            raise TypeError(f"{expected}; got {type(params).__name__}")
+        if len(params) != 3:
+            raise ValueError(f"{expected}; got a {type(params).__name__} of {len(params)}")
+        params = RNNParams(*params)
+    for name, array in zip(params._fields, params):
+        require_finite(name, array)
+    return RNNParams._make(array.copy() for array in params)

@@ -3,23 +3,31 @@
 Both return x of shape (n, T, D) and y of shape (n, 1), and the information
 needed for y sits at the start of the sequence (or at two random places), so a
 model can only succeed by carrying it across many steps.
+
+`rng` must be a NumPy Generator, made once with np.random.default_rng(seed) and
+passed to every call, so that a training set and a test set drawn one after the
+other differ; an int seed is refused with a TypeError, since two calls with the
+same seed would return the same examples.
 """
 import numpy as np
 
+from ._shapes import require_generator, require_int, require_number
 
-def _check(n, length, min_length):
-    for name, value, least in (("n", n, 1), ("length", length, min_length)):
-        if not isinstance(value, (int, np.integer)) or value < least:
-            raise ValueError(f"{name} must be an integer >= {least}; got {value!r}")
+
+def _check(n, length, min_length, rng):
+    require_int("n", n, 1)
+    require_int("length", length, min_length)
+    require_generator("rng", rng)
 
 
 def first_value_task(n, length, rng, noise=0.2):
     """Remember the first value: x[:, 0, 0] is +-1 (the signal), later steps are Gaussian noise.
 
     The target y is the signal. Predicting 0 gives mean squared error 1; a model
-    that remembers gives 0. x has shape (n, length, 1).
+    that remembers gives 0. x has shape (n, length, 1). noise must be a finite number >= 0.
     """
-    _check(n, length, 1)
+    _check(n, length, 1, rng)
+    noise = require_number("noise", noise, low=0)
     x = noise * rng.standard_normal((n, length, 1))
     signal = rng.choice([-1.0, 1.0], size=n)
     x[:, 0, 0] = signal
@@ -39,7 +47,7 @@ def adding_problem(n, length, rng):
     and the second among the first T/2 - 1, markers of -1 on the first and last
     steps, lengths between T and T + T/10, and the target 0.5 + (X1 + X2) / 4.
     """
-    _check(n, length, 2)
+    _check(n, length, 2, rng)
     values = rng.uniform(0.0, 1.0, size=(n, length))
     half = length // 2
     first = rng.integers(0, half, size=n)

@@ -26,7 +26,7 @@ def test_small_gradients_are_not_changed(rng):
 
 
 def test_clip_rejects_non_positive_norm():
-    with pytest.raises(ValueError, match="max_norm must be positive"):
+    with pytest.raises(ValueError, match=r"max_norm must be a finite number in \(0, inf\)"):
         clip_by_global_norm([np.ones(2)], 0.0)
 
 
@@ -82,5 +82,5 @@ def test_adding_problem(rng):
 
 @pytest.mark.parametrize("task", [first_value_task, adding_problem])
 def test_tasks_reject_bad_sizes(rng, task):
-    with pytest.raises(ValueError, match="length must be an integer"):
+    with pytest.raises(ValueError, match="length must be at least"):
         task(5, 0, rng)

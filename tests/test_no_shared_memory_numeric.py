@@ -1,0 +1,130 @@
+"""No result of the numeric modules shares memory with an input, and a cache is out of reach of the
+caller: changing x, h0, c0, params or the returned h_seq and c_seq between the forward and the
+backward pass does not change the gradients.
+
+Documented exceptions, not tested here: LSTMParams and RNNParams keep the arrays they are given
+(an optimiser updates them in place), LSTMParams.gate returns views, and the optimisers update
+their params in place.
+"""
+import numpy as np
+import pytest
+
+from lstm_lib import activations, gradcheck, initializers, jacobians, lstm, optim, rnn
+
+B, T, D, H = 2, 3, 2, 3
+
+
+def arrays(obj):
+    """Every ndarray in obj, looking inside tuples and lists (caches, params, gradient lists)."""
+    if isinstance(obj, np.ndarray):
+        return [obj]
+    if isinstance(obj, (tuple, list)):
+        return [a for item in obj for a in arrays(item)]
+    return []
+
+
+def lstm_inputs():
+    rng = np.random.default_rng(0)
+    p = initializers.lstm_init(H, D, seed=1)
+    return p, rng.normal(size=(B, T, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H)), rng.normal(size=(B, T, H))
+
+
+def rnn_inputs():
+    rng = np.random.default_rng(0)
+    p = initializers.rnn_init(H, D, seed=1)
+    return p, rng.normal(size=(B, T, D)), rng.normal(size=(B, H)), rng.normal(size=(B, T, H))
+
+
+def calls():
+    """name -> (function, positional arguments), for every public function returning arrays."""
+    p, x, h0, c0, dh_seq = lstm_inputs()
+    rp, rx, rh0, rdh_seq = rnn_inputs()
+    cell_cache = lstm.lstm_cell_forward(x[:, 0], h0, c0, p)[2]
+    z = np.linspace(-3, 3, 7)
+    grads = [np.full((2, 3), 0.1), np.full(3, 0.1)]
+    return {
+        "sigmoid": (activations.sigmoid, (z,)),
+        "tanh": (activations.tanh, (z,)),
+        "sigmoid_grad_from_output": (activations.sigmoid_grad_from_output, (activations.sigmoid(z),)),
+        "tanh_grad_from_output": (activations.tanh_grad_from_output, (np.tanh(z),)),
+        "lstm_cell_forward": (lstm.lstm_cell_forward, (x[:, 0], h0, c0, p)),
+        "lstm_cell_backward": (lstm.lstm_cell_backward, (h0, c0, cell_cache)),
+        "lstm_forward": (lstm.lstm_forward, (x, p, h0, c0)),
+        "lstm_backward": (lstm.lstm_backward, (dh_seq, lstm.lstm_forward(x, p, h0, c0)[2], c0)),
+        "rnn_cell_forward": (rnn.rnn_cell_forward, (rx[:, 0], rh0, rp)),
+        "rnn_forward": (rnn.rnn_forward, (rx, rp, rh0)),
+        "rnn_backward": (rnn.rnn_backward, (rdh_seq, rnn.rnn_forward(rx, rp, rh0)[1])),
+        "rnn_jacobian_norms": (jacobians.rnn_jacobian_norms, (rx, rp, rh0)),
+        "lstm_step_jacobians": (jacobians.lstm_step_jacobians, (x, p, h0, c0)),
+        "lstm_jacobian_norms": (jacobians.lstm_jacobian_norms, (x, p, h0, c0)),
+        "numerical_gradient": (gradcheck.numerical_gradient, (lambda a: float(np.sum(a**2)), z)),
+        "clip_by_global_norm (clipping)": (optim.clip_by_global_norm, (grads, 0.01)),
+        "clip_by_global_norm (nothing to clip)": (optim.clip_by_global_norm, (grads, 100.0)),
+    }
+
+
+@pytest.mark.parametrize("name", list(calls()))
+def test_no_output_shares_memory_with_an_input(name):
+    fn, args = calls()[name]
+    outputs = arrays(fn(*args))
+    assert outputs, "the call returned no array to check"
+    for k, out in enumerate(outputs):
+        for j, given in enumerate(arrays(args)):
+            assert not np.shares_memory(out, given), f"output array {k} shares memory with input array {j}"
+
+
+@pytest.mark.parametrize("name", ["lstm_cell_forward", "lstm_forward", "rnn_forward"])
+def test_a_cache_shares_no_memory_with_the_arrays_returned_beside_it(name):
+    fn, args = calls()[name]
+    *returned, cache = fn(*args)
+    for k, out in enumerate(arrays(returned)):
+        for j, kept in enumerate(arrays(cache)):
+            assert not np.shares_memory(out, kept), f"returned array {k} is cache array {j}"
+
+
+def change_everything(arrays_):
+    for a in arrays_:
+        a += 0.25
+
+
+def test_changing_lstm_inputs_and_outputs_before_backward_leaves_the_gradients_alone():
+    p, x, h0, c0, dh_seq = lstm_inputs()
+    _, _, cache = lstm.lstm_forward(x, p, h0, c0)
+    expected = lstm.lstm_backward(dh_seq, cache)
+
+    h_seq, c_seq, cache = lstm.lstm_forward(x, p, h0, c0)
+    change_everything([x, h0, c0, *p, h_seq, c_seq])  # e.g. an optimiser step, or reuse of a buffer
+    for got, want in zip(arrays(lstm.lstm_backward(dh_seq, cache)), arrays(expected)):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_changing_lstm_cell_inputs_before_backward_leaves_the_gradients_alone():
+    p, x, h0, c0, dh_seq = lstm_inputs()
+    x_t = x[:, 0]
+    expected = lstm.lstm_cell_backward(h0, c0, lstm.lstm_cell_forward(x_t, h0, c0, p)[2])
+
+    _, _, cache = lstm.lstm_cell_forward(x_t, h0, c0, p)
+    dh, dc = h0.copy(), c0.copy()
+    change_everything([x_t, h0, c0, *p])
+    for got, want in zip(arrays(lstm.lstm_cell_backward(dh, dc, cache)), arrays(expected)):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_changing_rnn_inputs_and_outputs_before_backward_leaves_the_gradients_alone():
+    p, x, h0, dh_seq = rnn_inputs()
+    expected = rnn.rnn_backward(dh_seq, rnn.rnn_forward(x, p, h0)[1])
+
+    h_seq, cache = rnn.rnn_forward(x, p, h0)
+    change_everything([x, h0, *p, h_seq])
+    for got, want in zip(arrays(rnn.rnn_backward(dh_seq, cache)), arrays(expected)):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_an_optimiser_step_between_forward_and_backward_leaves_the_gradients_alone():
+    """The usual training order is forward, backward, step; the other order must not matter."""
+    p, x, h0, c0, dh_seq = lstm_inputs()
+    expected = lstm.lstm_backward(dh_seq, lstm.lstm_forward(x, p)[2])[3]
+    _, _, cache = lstm.lstm_forward(x, p)
+    optim.SGD(list(p), lr=0.5).step([np.ones_like(a) for a in p])  # changes p in place
+    for got, want in zip(lstm.lstm_backward(dh_seq, cache)[3], expected):
+        np.testing.assert_array_equal(got, want)
