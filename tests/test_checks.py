@@ -31,7 +31,7 @@ def solution(topic):
     namespace, sources = {}, {}
     code = [c for c in nb.cells if c.cell_type == "code"][1:]  # after the Colab set-up
     for cell in code:
-        if cell.source.startswith("check_") or "solution-only" in cell.metadata.get("tags", []):
+        if re.match(r"(_ = )?check_", cell.source) or "solution-only" in cell.metadata.get("tags", []):
             continue
         exec(compile(cell.source, f"ex_{topic}", "exec"), namespace)
         for name in re.findall(r"^def (\w+)\(", cell.source, re.M):
@@ -129,7 +129,7 @@ REFERENCES = {  # the lstm_lib implementation each checker compares with
 
 
 def test_every_checker_is_tested():
-    assert set(TOPICS) == {name.removeprefix("check_") for name in checks.__all__}
+    assert set(TOPICS) == {name.removeprefix("check_") for name in checks.__all__ if name.startswith("check_")}
 
 
 @pytest.mark.parametrize("name", sorted(REFERENCES))
@@ -278,6 +278,8 @@ MUTANTS = [
      "makes float64", "h_t has the wrong dtype"),
     ("rnn_step", lambda: mutant(N, "rnn_step", R("return np.tanh(z)", "return np.tanh(z).T")),
      "is the array transposed", "Expected shape (3, 4) = (batch, units); got (4, 3)"),
+    ("rnn_step", lambda: mutant(N, "rnn_step", R("return np.tanh(z)", "return np.tanh(z), (x_t, h_prev, z)")),
+     "Return h_t alone", "returned 2 values (an array of shape (3, 4) and a tuple of 3 items)"),
     # --- jacobian_product_norms
     ("jacobian_product_norms", lambda: mutant(N, "jacobian_product_norms", R(
         "W_hh = params.recurrent_kernel.T", "W_hh = params.recurrent_kernel")),
@@ -345,6 +347,8 @@ MUTANTS = [
     ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", R(
         "return clipped, float(norm)", "return float(norm), clipped")),
      "", "should be a list of 3 arrays"),
+    ("clip_by_global_norm", lambda: mutant(N, "clip_by_global_norm", R("return clipped, float(norm)", "return clipped")),
+     "return clipped, norm_before", "returned only the clipped arrays"),
     # --- lstm_cell_forward
     ("lstm_cell_forward", lambda: mutant(L, "lstm_cell_forward",
                                          R("i = sigmoid(z[:, 0 * H:1 * H])", "i = sigmoid(z[:, 1 * H:2 * H])"),
@@ -420,6 +424,12 @@ MUTANTS = [
     ("lstm_forward", lambda: mutant(L, "lstm_forward", R(
         "H, dtype = params.units, np.result_type(x, params.kernel)", "H, dtype = params.units, float")),
      "makes float64", "has the wrong dtype"),
+    ("lstm_forward", lambda: mutant(L, "lstm_forward", R("for t in range(T):", "for t in range(T - 1):")),
+     "it stops one step early", "c_seq, the second value returned, is wrong"),
+    ("lstm_forward", lambda: mutant(L, "lstm_forward", R(
+        "h_seq, c_seq = np.empty((B, T, H), dtype), np.empty((B, T, H), dtype)", "h_seq, c_seq = [], []"),
+        R("h_seq[:, t], c_seq[:, t] = h, c", "h_seq.append(h)\n        c_seq.append(c)")),
+     "np.stack(your_list, axis=1)", "got a list of 4 arrays of shape (3, 5)"),
     # --- lstm_cell_backward
     ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("di * i * (1 - i)", "di"),
                                           R("df * f * (1 - f)", "df"), R("do * o * (1 - o)", "do")),
@@ -451,6 +461,39 @@ MUTANTS = [
     ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("return dx_t, dh_prev, dc_prev, grads",
                                                                       "return dx_t, dh_prev, dc_prev, grads[:2]")),
      "", "should hold three arrays"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("do = dh_t * tanh_c",
+                                                                      "do = dh_t * (f * c_prev + i * g)")),
+     "do = dh_t * c_t", "dx_t, the first value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("di * i * (1 - i)", "di * i * (i - 1)"),
+                                          R("df * f * (1 - f)", "df * f * (f - 1)"),
+                                          R("do * o * (1 - o)", "do * o * (o - 1)")),
+     "derivative s (s - 1)", "dx_t, the first value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("axis=1)  # (B, 4H)", "axis=1) / len(x_t)")),
+     "divided by 3, the batch size", "dx_t, the first value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R(
+        "LSTMParams(x_t.T @ dz, h_prev.T @ dz, dz.sum(axis=0))",
+        "LSTMParams(x_t.T @ dz / len(x_t), h_prev.T @ dz / len(x_t), dz.mean(axis=0))")),
+     "divided by 3, the batch size", "grads.kernel"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R(
+        "df, di, dg = dc * c_prev, dc * g, dc * i", "df, di, dg = dc * c_prev, dc * i, dc * g")),
+     "Your do, dc and df are right, but your di is wrong", "dx_t, the first value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("dh_t * o * (1 - tanh_c ** 2)",
+                                                                      "dh_t * (1 - tanh_c ** 2)")),
+     "Your do is right, but your dc is wrong", "dx_t, the first value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("do * o * (1 - o)", "do * o")),
+     "but your dz is wrong in its block o", "dx_t, the first value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("dc_prev = dc * f", "dc_prev = dc * f * f")),
+     "Your dz is right, so look at the last step: dc_prev = dc * f", "dc_prev, the third value returned"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", BODY(  # other names: read grads.bias
+        "x_t, h_prev, c_prev, i, f, g, o, tanh_c, params = cache\n"
+        "grad_c = dc_t + dh_t * (1 - tanh_c ** 2)\n"  # without o
+        "grad_z = np.concatenate([grad_c * g * i * (1 - i), grad_c * c_prev * f * (1 - f),\n"
+        "                         grad_c * i * (1 - g ** 2), dh_t * tanh_c * o * (1 - o)], axis=1)\n"
+        "return (grad_z @ params.kernel.T, grad_z @ params.recurrent_kernel.T, grad_c * f,\n"
+        "        LSTMParams(x_t.T @ grad_z, h_prev.T @ grad_z, grad_z.sum(axis=0)))")),
+     "wrong in its blocks i, f and c and right in o, and all three come from dc", "dx_t, the first value"),
+    ("lstm_cell_backward", lambda: mutant(L, "lstm_cell_backward", R("LSTMParams(x_t.T @ dz,", "(x_t.T @ dz[:, 1:],")),
+     "Print the .shape of every gradient", "grads.kernel, in the fourth value returned, has the wrong shape"),
     # --- lstm_backward
     ("lstm_backward", lambda: mutant(L, "lstm_backward", R("dh = dh_seq[:, t] + dh_next", "dh = dh_seq[:, t]")),
      "arriving at h_t from step t + 1", "dx, the first value returned"),
@@ -479,6 +522,10 @@ MUTANTS = [
      "pairs dz at step t with h_t", "grads.recurrent_kernel"),
     ("lstm_backward", lambda: library_mutant(lstm.lstm_backward, R("dz_flat.sum(axis=0)", "dz.sum(axis=1)")),
      "error above points at the line", "bias must be a 1-D array"),
+    ("lstm_backward", lambda: mutant(L, "lstm_backward", R("LSTMParams(*grads)", "LSTMParams(*[g / T for g in grads])")),
+     "divided by 4, the number of time steps T", "grads.kernel, in the fourth value returned"),
+    ("lstm_backward", lambda: mutant(L, "lstm_backward", R("total += g", "total[...] = g")),
+     "Your dx, dh0 and dc0 are right", "grads.kernel, in the fourth value returned"),
     # --- split_scale_window
     ("split_scale_window", lambda: mutant(F, "split_scale_window", R(
         "MinMaxScaler().fit(prices[:train_end, None])", "MinMaxScaler().fit(prices[:, None])")),
@@ -525,6 +572,12 @@ MUTANTS = [
                                           R("scaler = MinMaxScaler()",
                                             "prices -= prices[:train_end].min()\n    scaler = MinMaxScaler()")),
      "Compute new arrays", "changed its input prices in place"),
+    ("split_scale_window", lambda: mutant(F, "split_scale_window", R("int(round(n * train))", "int(n * train)"),
+                                          R("int(round(n * (train + validation)))", "int(n * (train + validation))")),
+     "train_end matches int(47 * 0.7) = int(32.9) = 32", "Case 4 of 4: 47 days"),
+    ("split_scale_window", lambda: mutant(F, "split_scale_window", R("int(round(n * (train + validation)))",
+                                                                     "int(n * (train + validation))")),
+     "validation_end matches int(47 * 0.85)", "X_val, the third value returned"),
     # --- persistence_forecast
     ("persistence_forecast", lambda: mutant(F, "persistence_forecast", R("X[:, -1, :1]", "X[:, 0, :1]")),
      "first day of each window", "the forecast is wrong"),
@@ -593,6 +646,19 @@ MUTANTS = [
      "3-D input", "raised ValueError"),
     ("build_model", lambda: mutant(F, "build_model", R("return keras.Sequential(", "model = keras.Sequential(")),
      "return model", "build_model returned None"),
+    ("build_model", lambda: mutant(F, "build_model", R('Dense(32, activation="relu")', "Dense(32)", count=2)),
+     "activation=\"relu\" in both hidden Dense layers", "use the activations linear, linear; expected relu"),
+    ("build_model", lambda: mutant(F, "build_model", R('Dense(32, activation="relu")', "Dense(32)")),
+     "collapses with it into one", "use the activations linear, relu"),
+    ("build_model", lambda: mutant(F, "build_model", R("keras.layers.Dense(1)",
+                                                       'keras.layers.Dense(1, activation="sigmoid")')),
+     "could never forecast a higher price", "output layer Dense(1) uses the activation sigmoid"),
+    ("build_model", lambda: mutant(F, "build_model", R("keras.layers.Dense(1)",
+                                                       'keras.layers.Dense(1, activation="relu")')),
+     "never negative", "output layer Dense(1) uses the activation relu"),
+    ("build_model", lambda: mutant(F, "build_model", R("keras.layers.LSTM(64)",
+                                                       'keras.layers.LSTM(64, activation="relu")')),
+     "Write keras.layers.LSTM(64)", "the LSTM uses activation='relu'"),
 ]
 
 
@@ -632,3 +698,51 @@ def test_the_learners_own_error_is_kept_as_the_cause():
     with pytest.raises(AssertionError) as info:
         checks.check_rnn_step(fn)
     assert isinstance(info.value.__cause__, ValueError)  # its traceback shows the learner's line
+
+
+def test_a_failure_is_a_check_failed_whose_notebook_view_is_the_message():
+    fn = mutant(N, "rnn_step", R(" + bias  # (B, H)", "  # (B, H)"))
+    with pytest.raises(checks.CheckFailed) as info:
+        checks.check_rnn_step(fn)
+    message = str(info.value)
+    assert isinstance(info.value, AssertionError)
+    assert info.value._render_traceback_() == ["\x1b[0;31mAssertionError\x1b[0m: " + message.split("\n")[0],
+                                              *message.split("\n")[1:]]
+
+
+def test_a_failure_that_the_learners_code_raised_shows_that_line_first():
+    fn = mutant(N, "rnn_step", R("x_t @ kernel", "x_t @ kernel.T"))
+    with pytest.raises(checks.CheckFailed) as info:
+        checks.check_rnn_step(fn)
+    shown = info.value._render_traceback_()
+    assert shown[0] == "ValueError in rnn_step, line 5."  # the mutant has no source file to quote
+    assert shown[1].endswith("rnn_step raised ValueError (see the error above).")
+
+
+def test_a_notebook_shows_a_failure_as_its_message_alone(tmp_path):
+    """What a learner sees in Jupyter: the message, after their own failing line; no lstm_lib frames."""
+    from nbclient import NotebookClient
+
+    cells = [
+        "import numpy as np\nfrom lstm_lib.checks import check_rnn_step",
+        "def rnn_step(x_t, h_prev, params):\n    kernel, recurrent_kernel, bias = params\n"
+        "    return np.tanh(x_t @ kernel + h_prev @ recurrent_kernel)",
+        "_ = check_rnn_step(rnn_step)",
+        "def rnn_step(x_t, h_prev, params):\n    kernel, recurrent_kernel, bias = params\n"
+        "    return np.tanh(x_t @ kernel.T + h_prev @ recurrent_kernel + bias)",
+        "_ = check_rnn_step(rnn_step)",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=300,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    wrong, raised = ([o for o in nb.cells[k].outputs if o.output_type == "error"] for k in (2, 4))
+    assert len(wrong) == len(raised) == 1
+    plain = [[re.sub(r"\x1b\[[\d;]*m", "", line) for line in error[0].traceback] for error in (wrong, raised)]
+    assert plain[0][0] == "AssertionError: rnn_step: h_t is wrong."
+    assert plain[0][-1].startswith("Hint: Your h_t matches a step without the bias.")
+    assert len(plain[0]) <= 14
+    assert plain[1][:2] == ["ValueError in rnn_step, line 3:",
+                            "    return np.tanh(x_t @ kernel.T + h_prev @ recurrent_kernel + bias)"]
+    assert plain[1][2] == "AssertionError: rnn_step raised ValueError (see the error above)."
+    for lines in plain:
+        assert not any("lstm_lib" in line or "Traceback" in line or "File " in line for line in lines)

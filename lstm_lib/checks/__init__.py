@@ -10,10 +10,12 @@ in ``lstm_lib``. It
 - prints one line and returns True when every case agrees;
 - prints one line and returns False while ``fn`` still raises NotImplementedError, so that a
   notebook of unfinished exercises runs from top to bottom;
-- otherwise raises AssertionError, naming the output that is wrong, the case, the largest
-  difference and where it is, with a hint. Hints come from diagnosis: the checker runs known
-  wrong versions of the reference (mutants) on the failing case, and when the learner's
-  output equals one of them, it names that mistake.
+- otherwise raises CheckFailed (an AssertionError), naming the output that is wrong, the case,
+  the largest difference and where it is, with a hint. Hints come from diagnosis: the checker
+  runs known wrong versions of the reference (mutants) on the failing case, and when the
+  learner's output equals one of them, it names that mistake; some checkers also locate the
+  mistake (the time step, the first wrong gradient of a step, a constant factor).
+  In a notebook the learner sees the message alone, not a traceback through this package.
 
 Modules, following the exercise notebooks (every checker is re-exported here):
     _engine        the shared machinery: cases, comparison, messages, diagnosis, not-done
@@ -26,6 +28,7 @@ Modules, following the exercise notebooks (every checker is re-exported here):
 
 Nothing here imports TensorFlow or scikit-learn until a check that needs them runs.
 """
+from ._engine import CheckFailed
 from .activations import check_sigmoid, check_sigmoid_derivative, check_tanh, check_tanh_derivative
 from .forecasting import (
     check_directional_accuracy, check_mae, check_mape, check_persistence_forecast, check_rmse,
@@ -37,6 +40,7 @@ from .lstm_forward import check_lstm_cell_forward, check_lstm_forward
 from .rnn import check_clip_by_global_norm, check_jacobian_product_norms, check_rnn_step
 
 __all__ = [
+    "CheckFailed",
     "check_sigmoid", "check_sigmoid_derivative", "check_tanh", "check_tanh_derivative",
     "check_rnn_step", "check_jacobian_product_norms", "check_clip_by_global_norm",
     "check_lstm_cell_forward", "check_lstm_forward", "check_lstm_cell_backward",

@@ -4,10 +4,15 @@ A checker describes its cases (_Case) and the outputs to compare (_Out), then ha
 _run, which calls the learner's function on each case, compares with the reference, and on a
 failure runs the mutants (known wrong versions) to name the mistake in a hint. A function that
 still raises NotImplementedError is "not done yet" (_NotDone): one line printed, False returned.
+A failure reaches the learner as CheckFailed, an AssertionError that a notebook shows as its
+message alone, without the traceback through this package.
 """
 import copy
+import linecache
+import os
 import re
 import sys
+import sysconfig
 import textwrap
 import warnings
 from typing import Callable, NamedTuple
@@ -36,10 +41,57 @@ class _Out(NamedTuple):
     name: str  # "c_t"
     where: str = ""  # "the second value returned"
     axes: str = ""  # "(batch, units)"
-    hint: str = ""  # said when no known mistake matches
+    hint: str = ""  # said when the values are wrong and no known mistake matches
+    shape_hint: str = ""  # said when the shape is wrong and nothing more precise is known
     number: bool = False  # a single number rather than an array
     keep_dtype: bool = True  # float32 in, float32 out, as the reference does
     locate: Callable = None  # (case, index) -> words for an index, e.g. "where z = 1000"
+
+
+class _Brief:
+    """Mixin for the errors a learner sees: IPython shows the message, not the traceback.
+
+    IPython (Jupyter, Colab) calls _render_traceback_ instead of printing the traceback, which
+    here would run through a dozen frames of lstm_lib. What it shows instead: the line of the
+    learner's own code that raised, if the failure began there, then the message. str(exc) and a
+    plain Python traceback are unchanged.
+    """
+
+    def _render_traceback_(self):
+        kind = next(c.__name__ for c in type(self).__mro__ if c.__module__ == "builtins")
+        head, *rest = str(self).split("\n")
+        return [*_learner_line(self.__cause__), f"\x1b[0;31m{kind}\x1b[0m: {head}", *rest]
+
+
+class CheckFailed(_Brief, AssertionError):
+    """A check failed; str(exc) is the whole message: what is wrong, in which case, and a hint."""
+
+
+class CheckCallError(_Brief, TypeError):
+    """A checker was called with something other than a function."""
+
+
+_NOT_LEARNERS = tuple(os.path.join(os.path.realpath(path), "") for path in {
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),  # lstm_lib
+    *(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")),
+})
+
+
+def _learner_line(exc):
+    """The last line of the learner's own code in exc's traceback, as [place, code], or []."""
+    found, tb = None, getattr(exc, "__traceback__", None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        theirs = not os.path.realpath(filename).startswith(_NOT_LEARNERS)
+        if theirs and not filename.startswith("<frozen"):
+            found = tb
+        tb = tb.tb_next
+    if found is None:
+        return []
+    code, number = found.tb_frame.f_code, found.tb_lineno
+    line = linecache.getline(code.co_filename, number).strip()
+    place = f"{type(exc).__name__} in {code.co_name}, line {number}"
+    return [f"{place}:", f"    {line}"] if line else [f"{place}."]
 
 
 class _NotDone(Exception):
@@ -79,6 +131,12 @@ def _describe(value):
     if isinstance(value, (int, float, np.number)):
         return f"the number {_num(value)}"
     return f"a {type(value).__name__}"
+
+
+def _listing(values):
+    """'an array of shape (3, 4) and None': what each value is, in words."""
+    words = [_describe(v) for v in values]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def _message(lines, hint=""):
@@ -206,7 +264,7 @@ def _mismatch(got, expected, rtol, atol):
     got, expected = got.astype(np.float64), expected.astype(np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
         close = np.abs(got - expected) <= atol + rtol * np.abs(expected)
-    return ~(close | (got == expected))
+    return ~(close | (got == expected) | (np.isnan(got) & np.isnan(expected)))
 
 
 def _same(a, b, case):
@@ -224,7 +282,77 @@ def _same(a, b, case):
     return not _mismatch(a[~nan_a], b[~nan_b], _LOOSE * rtol, _LOOSE * atol).any()
 
 
-def _shape_hint(got, expected, out):
+def _arrays(value):
+    """The items of a list or tuple of arrays of one shape, or None."""
+    if (isinstance(value, (list, tuple)) and value and all(isinstance(v, np.ndarray) for v in value)
+            and len({v.shape for v in value}) == 1):
+        return value
+    return None
+
+
+def _wrong(got, expected, case):
+    """Where got differs from expected beyond the case's tolerance (a boolean array)."""
+    rtol, atol = case.tol or _TOLERANCE[case.float32]
+    return _mismatch(np.asarray(got), np.asarray(expected), rtol, atol)
+
+
+def _factor(got, expected, case):
+    """The number c with got = c * expected (c != 1), if there is one; else None."""
+    try:
+        got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if got.shape != expected.shape or not np.all(np.isfinite(got)):
+        return None
+    size = float(np.sum(expected * expected))
+    if size == 0.0:
+        return None
+    c = float(np.sum(got * expected)) / size
+    if abs(c - 1.0) < 1e-3 or _wrong(got, c * expected, case).any():
+        return None
+    return c
+
+
+def _divided_by(c, sizes):
+    """The first item (words, size, ...) of sizes with c = 1 / size, or None."""
+    return next((item for item in sizes if item[1] > 1 and abs(c * item[1] - 1.0) < 1e-6), None)
+
+
+def _locals_at_return(fn, run):
+    """Call run(), which calls fn; return fn's local variables as they were when it returned.
+
+    Read with a profile hook, only to explain a failure: the names the learner gave their
+    intermediate values (do, dc, dz, ...) let the hint name the first one that is wrong.
+    Returns {} if fn raises or is not a plain Python function.
+    """
+    code, found = getattr(fn, "__code__", None), {}
+    if code is None:
+        return found
+
+    def profile(frame, event, arg):
+        if event == "return" and frame.f_code is code and not found:
+            found.update(frame.f_locals)
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            run()
+    except Exception:
+        return {}
+    finally:
+        sys.setprofile(previous)
+    return found
+
+
+def _shape_hint(value, got, expected, out):
+    items = _arrays(value)
+    if items is not None:
+        axes = [k for k in range(len(expected)) if np.stack(items, axis=k).shape == expected]
+        how = f"np.stack(your_list, axis={axes[0]})" if axes else "np.stack"
+        return (f"Return one array, not a list: {how} makes the {len(items)} arrays one of "
+                f"shape {expected}.")
     if len(got) > 1 and got == expected[::-1]:
         return "The sizes are right but in reverse order: is the array transposed?"
     if sorted(got) == sorted(expected):
@@ -256,6 +384,10 @@ def _problem(out, got, expected, case):
         if out.number:
             return "shape", [f"  Expected a single number; got {_describe(got)}."]
         axes = f" = {out.axes}" if out.axes else ""
+        items = _arrays(got)
+        if items is not None:
+            return "shape", [f"  Expected one array of shape {expected.shape}{axes}; got a "
+                             f"{type(got).__name__} of {len(items)} arrays of shape {items[0].shape}."]
         return "shape", [f"  Expected shape {expected.shape}{axes}; got {array.shape}."]
     rtol, atol = case.tol or _TOLERANCE[case.float32]
     bad = _mismatch(array, expected, rtol, atol)
@@ -309,11 +441,7 @@ _DTYPE_HINT = ("NumPy keeps float32 while every array in a computation is float3
 
 
 def _diagnose(case, raw, got, k, out, mutants, outputs, diagnose):
-    """The hint for a failing output: a recognised mistake, else a general one."""
-    if diagnose is not None:
-        hint = diagnose(case, raw, got, k)
-        if hint:
-            return hint
+    """The hint for a failing output: a recognised mistake, else the checker's own analysis."""
     results = []
     for text, mutant in mutants:
         try:
@@ -328,7 +456,19 @@ def _diagnose(case, raw, got, k, out, mutants, outputs, diagnose):
     for text, values in results:  # then one that matches the failing output
         if _same(got[k][1], values[k][1], case):
             return f"{_your(out)} {text}"
-    return ""
+    return (diagnose(case, raw, got, k) or "") if diagnose is not None else ""
+
+
+def _leave_nan_behind(arrays):
+    """Fill with nan the memory that np.empty will hand out next for arrays like these.
+
+    NumPy reuses freed memory and np.empty does not clear it, so an entry the learner forgets
+    to fill could hold a right value that the reference left behind, and pass. Blocks of the
+    expected sizes, filled with nan and freed just before the learner runs, come back first.
+    """
+    blocks = [np.full(a.shape, np.nan, a.dtype) for a in map(np.asarray, arrays)
+              if a.dtype.kind == "f" and a.size > 1 for _ in range(4)]
+    del blocks
 
 
 def _check_case(name, fn, case, heading, reference, outputs, mutants, call, diagnose,
@@ -336,6 +476,7 @@ def _check_case(name, fn, case, heading, reference, outputs, mutants, call, diag
     __tracebackhide__ = True
     expected = outputs(reference(*case.args, **case.kwargs), case, "reference")
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
+    _leave_nan_behind(value for _, value in expected)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         raw = _call_learner(name, fn, call, args, kwargs, heading, exc_hints)
@@ -360,12 +501,14 @@ def _check_case(name, fn, case, heading, reference, outputs, mutants, call, diag
         if kind in ("shape", "values"):
             hint = _diagnose(case, raw, got, k, out, mutants, outputs, diagnose)
         if not hint and kind == "shape":
-            hint = _shape_hint(np.shape(value), np.shape(exp), out)
+            hint = _shape_hint(value, np.shape(value), np.shape(exp), out) or out.shape_hint
         if not hint and kind == "dtype":
             hint = _DTYPE_HINT
         if not hint and kind == "values" and not np.all(np.isfinite(np.asarray(value, dtype=float))):
-            hint = warn_hint or ("A nan or inf appears: a division by zero or an overflow. Print "
-                                 "the intermediate values to find where it starts.")
+            hint = warn_hint or ("A nan or inf appears: a division by zero, an overflow, or an "
+                                 "entry of np.empty(...) that was never filled (np.empty does not "
+                                 "clear its memory). Print the intermediate values to find where "
+                                 "it starts.")
         raise _Failure(_message([f"{_title(name, out)} {title}", f"  {heading}", *lines],
                                 hint or out.hint))
 
@@ -381,13 +524,13 @@ def _check_case(name, fn, case, heading, reference, outputs, mutants, call, diag
 
 def _require_function(name, fn):
     if not callable(fn):
-        raise TypeError(f"check_{name} expects your function itself, as in check_{name}({name}); "
-                        f"got {_describe(fn)}")
+        raise CheckCallError(f"check_{name} expects your function itself, as in "
+                             f"check_{name}({name}); got {_describe(fn)}")
 
 
 def _run(name, fn, cases, reference, outputs, *, mutants=(), call=None, diagnose=None,
          exc_hints=(), arg_names=(), warn_hint=""):
-    """Check fn on every case; print one line and return True/False, or raise AssertionError."""
+    """Check fn on every case; print one line and return True/False, or raise CheckFailed."""
     __tracebackhide__ = True
     _require_function(name, fn)
     try:
@@ -399,7 +542,7 @@ def _run(name, fn, cases, reference, outputs, *, mutants=(), call=None, diagnose
         _say(not_done.args[0])
         return False
     except _Failure as failure:
-        raise AssertionError(failure.args[0]) from failure.__cause__
+        raise CheckFailed(failure.args[0]) from failure.__cause__
     _say(f"{name}: all {len(cases)} checks passed.")
     return True
 
@@ -407,5 +550,13 @@ def _run(name, fn, cases, reference, outputs, *, mutants=(), call=None, diagnose
 def _single(out):
     """outputs() for a function that returns one array or number."""
     def outputs(raw, case, name):
+        if (isinstance(raw, tuple) and len(raw) > 1
+                and (out.number or not all(isinstance(v, (int, float, np.number)) for v in raw))):
+            what = "one number" if out.number else "one array"
+            raise _Failure(_message(
+                [f"{name} returned {len(raw)} values ({_listing(raw)}); it should return "
+                 f"{what}, {out.name}."],
+                f"Return {out.name} alone: this function returns one value, with no cache or "
+                "second value beside it."))
         return [(out, _unpack(name, raw, (out.name,))[0])]
     return outputs

@@ -50,10 +50,29 @@ def _window_outputs(raw, case, name):
     return out
 
 
-def _scaler_diagnosis(prices, scaled, scaler, train_end, validation_end):
+def _truncated(n, train, validation):
+    """The split points with int() in place of int(round()): (train_end, validation_end)."""
+    return int(n * train), int(n * (train + validation))
+
+
+def _truncation_hint(point, n, fraction):
+    """Why int(n * fraction) is not the split point (train_end or validation_end) the task asks for."""
+    formula = {"train_end": "N * train", "validation_end": "N * (train + validation)"}[point]
+    return (f"Your {point} matches int({n} * {fraction:g}) = int({_num(n * fraction)}) = "
+            f"{int(n * fraction)}: int() drops the decimals. The task rounds to the nearest day: "
+            f"{point} = int(round({formula})) = {int(round(n * fraction))}. Round both split "
+            "points so.")
+
+
+def _scaler_diagnosis(prices, scaled, scaler, train_end, validation_end, train, validation):
     from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
     column = prices.reshape(-1, 1)
+    cut = _truncated(len(prices), train, validation)[0]
+    if cut != train_end:  # fitted on the first int(N * train) days?
+        truncated = MinMaxScaler().fit(column[:cut]).transform(column).ravel()
+        if np.allclose(scaled, truncated, rtol=1e-6, atol=1e-9):
+            return _truncation_hint("train_end", len(prices), train)
     fits = [
         (f"matches a scaler fitted on all {len(prices)} days. Fit it on the training days only, "
          f"the first {train_end}: later prices are the future, and a scaler that has seen them "
@@ -87,7 +106,8 @@ def _window_diagnosis(case, raw, got, k):
     train, validation = case.kwargs.get("train", 0.7), case.kwargs.get("validation", 0.15)
     train_end, validation_end = split_points(len(prices), train, validation)
     if k == 0:
-        return _scaler_diagnosis(prices, got[0][1], raw[6], train_end, validation_end)
+        return _scaler_diagnosis(prices, got[0][1], raw[6], train_end, validation_end, train,
+                                 validation)
     part = (k - 1) // 2
     bounds = ((0, train_end), (train_end, validation_end), (validation_end, len(prices)))[part]
     name = _SPLITS[part]
@@ -122,6 +142,16 @@ def _window_diagnosis(case, raw, got, k):
             return hint
     targets = last + 1
     low, high = bounds
+    cut = _truncated(len(prices), train, validation)  # the split points with int()
+    cut_low, cut_high = ((0, cut[0]), cut, (cut[1], len(prices)))[part]
+    first, stop = targets.min(), targets.max() + 1
+    if first in (max(low, lookback), max(cut_low, lookback)) and stop in (high, cut_high):
+        if stop != high:  # the split ends at int(): the point after it
+            return _truncation_hint(("train_end", "validation_end")[part], len(prices),
+                                    (train, train + validation)[part])
+        if first != max(low, lookback):  # it starts at int(): the point before it
+            return _truncation_hint(("train_end", "validation_end")[part - 1], len(prices),
+                                    (train, train + validation)[part - 1])
     if targets.min() < low or targets.max() >= high:
         return (f"Some windows of the {name} split predict days {targets.min()} to {targets.max()}, "
                 f"outside the {name} days ({low} to {high - 1}). Split the days first, at "
@@ -151,6 +181,8 @@ def check_split_scale_window(fn):
     climb = np.concatenate([20 + np.cumsum(rng.normal(0.0, 0.3, 30)),
                             np.linspace(25.0, 60.0, 20) + rng.normal(0.0, 0.5, 20)])
     short = 50 + np.cumsum(rng.normal(0.0, 1.0, 20))
+    odd = 80 + np.cumsum(rng.normal(0.0, 1.0, 47))
+    odd[32] = odd[:32].max() + 2.0  # the last training day is the highest: int() would miss it
     cases = [
         _Case("60 days of prices, lookback 5, default fractions (train 0.7, validation 0.15)",
               (walk, 5)),
@@ -158,6 +190,8 @@ def check_split_scale_window(fn):
               "validation 0.2", (climb, 3), dict(train=0.6, validation=0.2)),
         _Case("20 days, lookback 2, train 0.5, validation 0.25", (short, 2),
               dict(train=0.5, validation=0.25)),
+        _Case("47 days, lookback 4, default fractions: 47 * 0.7 = 32.9 training days, a "
+              "fraction of a day to round", (odd, 4)),
     ]
     return _run("split_scale_window", fn, cases, _prepared, _window_outputs, diagnose=_window_diagnosis,
                 arg_names=("prices", "lookback"))
@@ -279,14 +313,23 @@ def check_mape(fn):
 
 
 def check_directional_accuracy(fn):
-    """Check directional_accuracy(actual, predicted, previous) against lstm_lib.metrics."""
+    """Check directional_accuracy(actual, predicted, previous) against lstm_lib.metrics.
+
+    A day is judged only if the price moved and the forecast called a move (predicted !=
+    previous); the cases include days without either.
+    """
     __tracebackhide__ = True
     from .. import metrics
 
+    # No case leaves no day to judge (the reference then returns NaN): the engine would count
+    # the learner's NaN against the reference's NaN as a mismatch.
     rng = np.random.default_rng(130)
     previous = np.array([100.0, 101.0, 101.0, 102.0, 100.0, 99.0, 99.0, 101.0, 103.0, 102.0])
     actual = np.append(previous[1:], 104.0)  # each day's price is the next day's previous
     predicted = np.array([100.5, 100.2, 101.4, 101.0, 100.3, 98.0, 99.5, 103.5, 101.0, 103.0])
+    # the forecast repeats the last price (no call) on days 1, 3, 5 and 11; no move on 3 and 8
+    last = np.array([20.0, 21.0, 20.5, 20.5, 22.0, 21.0, 21.5, 23.0, 22.0, 22.0, 24.0, 23.5])
+    forecast = np.array([21.0, 21.0, 20.0, 20.5, 21.5, 21.0, 22.0, 22.5, 22.5, 21.5, 24.5, 23.5])
     walk = 50 + np.cumsum(rng.normal(size=16)).reshape(-1, 1)
     cases = [
         _Case("10 days, two of them without a price move", (actual, predicted, previous)),
@@ -294,6 +337,9 @@ def check_directional_accuracy(fn):
               (walk[1:], walk[1:] + rng.normal(0.0, 1.0, (15, 1)), walk[:-1])),
         _Case("3 days", (np.array([10.0, 11.0, 10.5]), np.array([10.4, 10.2, 10.9]),
                          np.array([10.2, 10.0, 11.0]))),
+        _Case("12 days; on 4 of them the forecast repeats the last price (it predicts no move), "
+              "on 2 the price did not move, on 1 neither moved",
+              (np.append(last[1:], 24.5), forecast, last)),
     ]
     flat = lambda *arrays: [np.ravel(np.asarray(a, dtype=float)) for a in arrays]  # noqa: E731
 
@@ -314,6 +360,14 @@ def check_directional_accuracy(fn):
         a, p, prev = flat(a, p, prev)
         return np.mean(np.sign(p - prev) == np.sign(a - prev))
 
+    def no_call_missed(a, p, prev):  # leaves out only the days without a price move
+        a, p, prev = flat(a, p, prev)
+        return np.mean((np.sign(p - prev) == np.sign(a - prev))[a != prev])
+
+    def no_call_down(a, p, prev):  # "up" or not, so no call counts as "down"
+        a, p, prev = flat(a, p, prev)
+        return np.mean(((p > prev) == (a > prev))[a != prev])
+
     previous_prediction = ("matches directions measured from the previous prediction. Measure "
                            "both moves from the same point, the last known price: "
                            "predicted - previous against actual - previous.")
@@ -325,7 +379,14 @@ def check_directional_accuracy(fn):
          lambda a, p, prev: 100 * metrics.directional_accuracy(a, p, prev)),
         ("matches a share that counts the days on which the price did not move; leave those "
          "days out.", all_days),
+        ("matches a share that counts the days on which the forecast predicts no move "
+         "(predicted == previous) as misses. Such a forecast makes no call that day: leave "
+         "those days out, like the days on which the price did not move.", no_call_missed),
+        ("matches a share that counts a forecast of no move (predicted == previous) as a call "
+         "of \"down\". It makes no call that day: compare the signs, and leave out the days on "
+         "which the forecast or the price did not move.", no_call_down),
     ]
     return _metric_check("directional_accuracy", fn, metrics.directional_accuracy, mutants, cases,
                          "Compare sign(predicted - previous) with sign(actual - previous) on the "
-                         "days on which the price moved, and return the share that agree.")
+                         "days on which both the price and the forecast moved, and return the "
+                         "share that agree.")

@@ -6,7 +6,7 @@ import warnings
 
 from .. import lstm
 from ._engine import (
-    _Failure, _NotDone, _call_learner, _describe, _message, _require_function, _say,
+    CheckFailed, _Failure, _NotDone, _call_learner, _describe, _message, _require_function, _say,
 )
 
 __all__ = ["check_build_model"]
@@ -48,6 +48,8 @@ def _check_model(keras, model, lookback, n_features, heading):
     kinds = [type(layer).__name__ for layer in layers]
     if kinds != ["LSTM", "Dense", "Dense", "Dense"]:
         hint = "The model is an LSTM layer followed by three Dense layers, in that order."
+        if {"ReLU", "Activation"} & set(kinds):
+            hint += " Give the hidden Dense layers activation=\"relu\" rather than separate layers."
         if kinds and kinds[0] in ("GRU", "SimpleRNN"):
             hint = f"The first layer is a {kinds[0]}; the task asks for an LSTM. " + hint
         raise _model_failure([f"build_model: the layers are {', '.join(kinds) or 'none'}; "
@@ -80,6 +82,48 @@ def _check_model(keras, model, lookback, n_features, heading):
     if tuple(model.output_shape) != (None, 1):
         raise _model_failure([f"build_model: the output shape is {model.output_shape}; expected "
                               "(None, 1)."], "The model outputs one number per window.", heading)
+    _check_activations(layers, heading)
+
+
+def _activation(function):
+    """The name of an activation: "relu", "linear" (no activation), "sigmoid", ..."""
+    return (getattr(function, "__name__", None) or type(function).__name__).lower()
+
+
+def _check_activations(layers, heading):
+    """The task's activations: the LSTM's defaults, ReLU in the hidden Dense layers, none at the end."""
+    lstm_layer, *hidden, output = layers
+    used = (_activation(lstm_layer.activation), _activation(lstm_layer.recurrent_activation))
+    if used != ("tanh", "sigmoid"):
+        raise _model_failure(
+            [f"build_model: the LSTM uses activation={used[0]!r} and recurrent_activation="
+             f"{used[1]!r}; the task's LSTM(64) keeps Keras' defaults, tanh and sigmoid."],
+            "Leave the LSTM's activations at their defaults: the gates are sigmoids, numbers in "
+            "(0, 1), and the candidate and the cell output use tanh. Write keras.layers.LSTM(64).",
+            heading)
+    used = [_activation(layer.activation) for layer in hidden]
+    if used != ["relu", "relu"]:
+        hint = "The task asks for activation=\"relu\" in both hidden Dense layers."
+        if "linear" in used:
+            hint = ("A Dense layer without an activation is linear, and a linear layer followed "
+                    "by another Dense layer collapses with it into one: it adds nothing. " + hint)
+        raise _model_failure(
+            [f"build_model: the hidden Dense layers use the activations {', '.join(used)}; "
+             "expected relu, relu."], hint, heading)
+    used = _activation(output.activation)
+    if used != "linear":
+        hint = ("The output is a scaled price, which has no bound: leave the last layer without "
+                "activation, Dense(1).")
+        if used == "sigmoid":
+            hint = ("A sigmoid's output lies between 0 and 1. After scaling, 1 is the highest "
+                    "price of the training days, so the model could never forecast a higher price, "
+                    "where a rising series goes. " + hint)
+        elif used == "relu":
+            hint = ("A ReLU's output is never negative, so the model could never forecast a price "
+                    "below the lowest training price (below 0 after scaling). " + hint)
+        raise _model_failure(
+            [f"build_model: the output layer Dense(1) uses the activation {used}; it should have "
+             "none (linear)."], hint, heading)
 
 
 def _expected_params(n_features):
@@ -90,7 +134,8 @@ def check_build_model(fn):
     """Check build_model(lookback, n_features=1): LSTM(64) -> Dense(32) -> Dense(32) -> Dense(1).
 
     With one feature the model has exactly 20,065 parameters. Checks the layer types and units,
-    the input shape (None, lookback, n_features), the parameter count and the output shape.
+    the input shape (None, lookback, n_features), the parameter count, the output shape and the
+    activations: the LSTM's defaults, ReLU in the hidden Dense layers, none in the output layer.
     """
     __tracebackhide__ = True
     _require_function("build_model", fn)
@@ -114,7 +159,7 @@ def check_build_model(fn):
         _say(not_done.args[0])
         return False
     except _Failure as failure:
-        raise AssertionError(failure.args[0]) from failure.__cause__
+        raise CheckFailed(failure.args[0]) from failure.__cause__
     _say(f"build_model: all {len(cases)} checks passed ({_fmt(_expected_params(1))} parameters "
          "with one feature).")
     return True

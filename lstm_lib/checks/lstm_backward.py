@@ -3,12 +3,14 @@
 The cache comes from the learner's own forward function, so its layout can be their design;
 the gradients are compared with lstm_lib's.
 """
+import copy
+
 import numpy as np
 
 from .. import lstm
 from ._engine import (
-    _Case, _Failure, _NotDone, _Out, _describe, _message, _not_done_line, _returned, _run,
-    _same, _unpack,
+    _Case, _Failure, _NotDone, _Out, _describe, _divided_by, _factor, _locals_at_return, _message,
+    _not_done_line, _returned, _run, _same, _unpack, _wrong,
 )
 from .lstm_forward import _MATMUL_HINT_LSTM, _cell_case, _lstm_params
 
@@ -16,12 +18,13 @@ __all__ = ["check_lstm_cell_backward", "check_lstm_backward"]
 
 
 def _gate_backward(dh, dc, c_prev, i, f, g, o, tanh_c, *, sig="s(1-s)", tanh_g=True,
-                   tanh_c_grad=True, use_dc=True, f_factor=True, order=(0, 1, 2, 3)):
+                   tanh_c_grad=True, use_dc=True, f_factor=True, order=(0, 1, 2, 3), do_tanh=True):
     """One step of the chain rule, optionally with a deliberate mistake; returns dz, dc_prev."""
-    do = dh * tanh_c
+    do = dh * (tanh_c if do_tanh else f * c_prev + i * g)  # the mistake: c_t itself
     dc = (dc if use_dc else 0) + dh * o * ((1 - tanh_c ** 2) if tanh_c_grad else 1)
     df, di, dg = dc * c_prev, dc * g, dc * i
-    ds = {"s(1-s)": lambda s: s * (1 - s), "none": lambda s: 1, "1-s^2": lambda s: 1 - s * s}[sig]
+    ds = {"s(1-s)": lambda s: s * (1 - s), "none": lambda s: 1, "1-s^2": lambda s: 1 - s * s,
+          "s(s-1)": lambda s: s * (s - 1)}[sig]
     blocks = [di * ds(i), df * ds(f), dg * ((1 - g ** 2) if tanh_g else 1), do * ds(o)]
     dz = np.concatenate([blocks[k] for k in order], axis=1)
     return dz, (dc * f if f_factor else dc)
@@ -33,6 +36,11 @@ _GATE_MISTAKES = [
      dict(sig="none")),
     ("matches a backward pass that multiplies the gates' gradients by 1 - s^2, which is tanh's "
      "derivative; the gates are sigmoids.", dict(sig="1-s^2")),
+    ("matches a backward pass that writes the sigmoid's derivative s (s - 1), which is "
+     "-s (1 - s): the sigmoid rises everywhere, so its derivative s (1 - s) is positive. Each "
+     "gate's block of dz is its gradient times s (1 - s).", dict(sig="s(s-1)")),
+    ("matches a backward pass with do = dh_t * c_t; h_t = o * tanh(c_t), so the output gate's "
+     "gradient is do = dh_t * tanh(c_t).", dict(do_tanh=False)),
     ("matches a backward pass without tanh's derivative for the candidate g: its gradient is "
      "multiplied by 1 - g^2 on its way back to z.", dict(tanh_g=False)),
     ("matches a backward pass without tanh's derivative on the path from h_t into c_t: "
@@ -46,6 +54,10 @@ _GATE_MISTAKES = [
 ]
 
 
+_SHAPE_HINT = ("Print the .shape of every gradient you make: each has the shape of the variable it "
+               "belongs to.")
+
+
 def _grad_outputs(names, axes, hint):
     """outputs() for backward functions: three gradients, then grads split into its three arrays."""
     def outputs(raw, case, name):
@@ -55,13 +67,120 @@ def _grad_outputs(names, axes, hint):
                 f"{name}: grads, the fourth value returned, should hold three arrays, the "
                 f"gradients of kernel, recurrent_kernel and bias (as LSTMParams does); it is "
                 f"{_describe(grads)}."]))
-        items = [(_Out(n, _returned(k), a, hint), v) for k, (n, a, v) in enumerate(zip(names, axes, first))]
+        items = [(_Out(n, _returned(k), a, hint, _SHAPE_HINT), v)
+                 for k, (n, a, v) in enumerate(zip(names, axes, first))]
         weights = (("kernel", "(input_dim, 4 * units)"), ("recurrent_kernel", "(units, 4 * units)"),
                    ("bias", "(4 * units,)"))
-        items += [(_Out(f"grads.{w}", "in the fourth value returned", a, hint), v)
+        items += [(_Out(f"grads.{w}", "in the fourth value returned", a, hint, _SHAPE_HINT), v)
                   for (w, a), v in zip(weights, grads)]
         return items
     return outputs
+
+
+def _words(names):
+    """'do, dc and di'."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def _factor_hint(name, c, sizes):
+    """A hint for an output that is the right gradient times c; sizes: (words, size, why)."""
+    found = _divided_by(c, sizes)
+    if found is None:
+        return ""
+    words, size, why = found
+    return f"Your {name} is the right gradient divided by {size}, {words}: {why}"
+
+
+_BATCH_WHY = ("dh_t is already the gradient of the loss, with any average the loss takes, and a "
+              "weight's gradient is the sum of every example's contribution: do not divide by the "
+              "batch size.")
+
+_GATE_WHY = {  # the step of the chain rule that makes each gate-level quantity
+    "do": "h_t = o * tanh(c_t), so do = dh_t * tanh(c_t).",
+    "dc": "the gradient at c_t has two parts, dc_t from later steps and dh_t * o * (1 - "
+          "tanh(c_t)^2) through h_t = o * tanh(c_t): add them.",
+    "di": "c_t = f * c_prev + i * g, so di = dc * g.",
+    "df": "c_t = f * c_prev + i * g, so df = dc * c_prev.",
+    "dg": "c_t = f * c_prev + i * g, so dg = dc * i.",
+}
+
+_BLOCKS = {  # each block of dz, in Keras' order i, f, c, o: (gradient, its formula, the block)
+    "i": ("di", "di = dc * g", "di * i * (1 - i)"), "f": ("df", "df = dc * c_prev", "df * f * (1 - f)"),
+    "c": ("dg", "dg = dc * i", "dg * (1 - g^2)"), "o": ("do", "do = dh_t * tanh(c_t)", "do * o * (1 - o)"),
+}
+
+_FROM_DZ = {  # how each output of one step follows from dz (or, for dc_prev, from dc)
+    "dx_t": "dx_t = dz @ kernel.T.", "dh_prev": "dh_prev = dz @ recurrent_kernel.T.",
+    "dc_prev": "dc_prev = dc * f: c_prev reaches c_t multiplied by f.",
+    "grads.kernel": "grads.kernel = x_t.T @ dz.", "grads.recurrent_kernel": "grads.recurrent_kernel "
+    "= h_prev.T @ dz.", "grads.bias": "grads.bias = dz.sum(axis=0), dz summed over the batch.",
+}
+
+
+def _gate_gradients(x, h, c, p, dh, dc):
+    """The right gradients at the gate-level quantities of one step, named as in the derivation."""
+    cache = lstm.lstm_cell_forward(x, h, c, p)[2]
+    i, f, g, o, tanh_c = cache.i, cache.f, cache.g, cache.o, cache.tanh_c
+    do, dc = dh * tanh_c, dc + dh * o * (1 - tanh_c ** 2)
+    di, df, dg = dc * g, dc * c, dc * i
+    dz = np.concatenate([di * i * (1 - i), df * f * (1 - f), dg * (1 - g ** 2), do * o * (1 - o)], axis=1)
+    return dict(do=do, dc=dc, di=di, df=df, dg=dg, dz=dz)
+
+
+def _wrong_blocks(mine, right, units, case):
+    """The blocks (of "ifco") of a (..., 4 * units) array that differ from the right one."""
+    H = units
+    return [name for k, name in enumerate("ifco")
+            if _wrong(mine[..., k * H:(k + 1) * H], right[..., k * H:(k + 1) * H], case).any()]
+
+
+_FROM_DC = ("all three come from dc, the gradient at c_t: "
+            + _GATE_WHY["dc"].replace("the gradient at c_t has", "it has"))
+
+
+def _gate_diagnosis(mine, right, returned, output, units, case):
+    """Name the first of the learner's do, dc, di, df, dg, dz (their local variables) that is wrong."""
+    seen = {}  # name -> whether it is right, in the order of the chain rule
+    for name in ("do", "dc", "di", "df", "dg", "dz"):
+        value = mine.get(name)
+        if (isinstance(value, np.ndarray) and value.shape == right[name].shape
+                and not any(value is r for r in returned)):  # else absent, or a name used otherwise
+            seen[name] = not _wrong(value, right[name], case).any()
+    good = [name for name, ok in seen.items() if ok]
+    wrong = [name for name, ok in seen.items() if not ok]
+    if not wrong:
+        return f"Your dz is right, so look at the last step: {_FROM_DZ[output]}" if "dz" in good else ""
+    first = wrong[0]
+    blocks = _wrong_blocks(mine["dz"], right["dz"], units, case) if first == "dz" else []
+    if "dc" not in seen and (blocks == ["i", "f", "c"] or {"di", "df", "dg"} <= set(wrong)):
+        what = "the blocks i, f and c of your dz are" if blocks else "your di, df and dg are all"
+        hint = f"{what} wrong, and {_FROM_DC}"
+    elif first != "dz":
+        hint = f"your {first} is wrong: {_GATE_WHY[first]}"
+    else:
+        formulas = [block if grad in good else f"{block}, with {formula}"
+                    for grad, formula, block in (_BLOCKS[b] for b in blocks)]
+        hint = (f"your dz is wrong in its block{'s' if len(blocks) > 1 else ''} {_words(blocks)}. The "
+                "blocks of dz are the gates' gradients times their activations' derivatives: "
+                + "; ".join(formulas) + ".")
+    if good:
+        hint = f"your {_words(good)} {'is' if len(good) == 1 else 'are'} right, but {hint}"
+    return hint[0].upper() + hint[1:]
+
+
+def _bias_diagnosis(bias, right, units, case):
+    """Which blocks of dz are wrong, read from grads.bias (dz summed over the batch)."""
+    if np.shape(bias) != right.shape:
+        return ""
+    blocks = _wrong_blocks(np.asarray(bias, dtype=np.float64), right, units, case)
+    if not 0 < len(blocks) < 4:
+        return ""
+    fine = [b for b in "ifco" if b not in blocks]
+    start = (f"Your grads.bias (dz summed over the batch) shows that dz is wrong in its block"
+             f"{'s' if len(blocks) > 1 else ''} {_words(blocks)} and right in {_words(fine)}")
+    if blocks == ["i", "f", "c"]:
+        return f"{start}, and {_FROM_DC}"
+    return f"{start}. Check " + "; ".join(f"{_BLOCKS[b][2]}, with {_BLOCKS[b][1]}" for b in blocks) + "."
 
 
 def _backward_forward(forward_name, fn, forward):
@@ -153,11 +272,28 @@ def check_lstm_cell_backward(fn, forward=None):
     ]
     outputs = _grad_outputs(("dx_t", "dh_prev", "dc_prev", "grads"),
                             ("(batch, input_dim)", "(batch, units)", "(batch, units)"),
-                            "Go back through the forward equations one at a time, from h_t to z, "
-                            "and print the shape of every gradient you make: each has the shape "
-                            "of its variable.")
+                            "Go back through the forward equations one at a time, from h_t to z. "
+                            "Name your gradients as the derivation does (do, dc, di, df, dg, dz) "
+                            "and this check says which of them goes wrong first.")
+
+    def diagnose(case, raw, got, k):
+        """A constant factor; else the first wrong gate-level quantity; else dz's wrong blocks."""
+        out, value = got[k]
+        right = outputs(reference(*case.args), case, "reference")
+        if np.shape(value) != np.shape(right[k][1]):
+            return ""
+        x, h, c, p, dh, dc = case.args
+        factor = _factor(value, right[k][1], case)
+        hint = factor and _factor_hint(out.name, factor, [("the batch size", len(x), _BATCH_WHY)])
+        if hint:
+            return hint
+        mine = _locals_at_return(fn, lambda: call(fn, *copy.deepcopy(case.args)))
+        returned = [v for _, v in got]
+        return (_gate_diagnosis(mine, _gate_gradients(*case.args), returned, out.name, p.units, case)
+                or _bias_diagnosis(got[-1][1], right[-1][1], p.units, case))
+
     return _run("lstm_cell_backward", fn, cases, reference, outputs, mutants=mutants, call=call,
-                exc_hints=(_MATMUL_HINT_LSTM,),
+                diagnose=diagnose, exc_hints=(_MATMUL_HINT_LSTM,),
                 arg_names=("x_t", "h_prev", "c_prev", "params", "dh_t", "dc_t"))
 
 
@@ -249,6 +385,29 @@ def check_lstm_backward(fn, forward=None):
                             "Check what each step receives: at h_t, dh_seq[:, t] plus what step "
                             "t + 1 sends back; at c_t, what step t + 1 sends back (dc_last for "
                             "the last step). check_lstm_cell_backward checks one step alone.")
+
+    def diagnose(case, raw, got, k):
+        """A constant factor (an average over steps or the batch), or right gradients summed wrong."""
+        out, value = got[k]
+        right = outputs(reference(*case.args), case, "reference")
+        if np.shape(value) != np.shape(right[k][1]):
+            return ""
+        B, T = case.args[0].shape[:2]
+        steps = ("the same weights serve every step, so their gradients add up over the steps: "
+                 "sum them, do not average.")
+        factor = _factor(value, right[k][1], case)
+        hint = factor and _factor_hint(out.name, factor, [
+            ("the number of time steps T", T, steps), ("the batch size", B, _BATCH_WHY),
+            ("the batch size times the number of steps", B * T, "a weight's gradient is the sum "
+             "over every example and every step: do not average.")])
+        if hint:
+            return hint
+        if k >= 3 and not any(_wrong(got[j][1], right[j][1], case).any() for j in range(3)):
+            return ("Your dx, dh0 and dc0 are right, so every step receives and sends back the "
+                    f"right gradients: look at how you collect {out.name}. Each step's gradients "
+                    "add to the totals (+=), at every step, and nothing else changes them.")
+        return ""
+
     return _run("lstm_backward", fn, cases, reference, outputs, mutants=mutants, call=call,
-                exc_hints=(_MATMUL_HINT_LSTM,),
+                diagnose=diagnose, exc_hints=(_MATMUL_HINT_LSTM,),
                 arg_names=("x", "params", "h0", "c0", "dh_seq", "dc_last"))

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import lstm
 from ..activations import sigmoid
-from ._engine import _Case, _Out, _returned, _run, _unpack
+from ._engine import _Case, _Out, _returned, _run, _unpack, _wrong
 
 __all__ = ["check_lstm_cell_forward", "check_lstm_forward"]
 
@@ -148,6 +148,30 @@ def _sequence_case(rng, label, B, T, D, H, dtype=np.float64, initial=True):
     return _Case(label, (x, p, h0, c0), float32=dtype == np.float32)
 
 
+def _steps_diagnosis(case, raw, got, k):
+    """Which time steps of a wrong c_seq or h_seq are wrong, when that says what to look at."""
+    out, value = got[k]
+    expected = lstm.lstm_forward(*case.args)[1 if out.name == "c_seq" else 0]
+    try:
+        value = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return ""
+    if value.shape != expected.shape:
+        return ""
+    T = expected.shape[1]
+    wrong = [bool(_wrong(value[:, t], expected[:, t], case).any()) for t in range(T)]
+    first = wrong.index(True) if any(wrong) else 0
+    if first == 0 or not all(wrong[first:]):
+        return ""
+    if first == T - 1:
+        return (f"Your {out.name} is right at every step but the last, step {T - 1}, which your "
+                "loop never fills: it stops one step early. np.empty leaves whatever was in "
+                "memory (nan, or any number); range(T) runs t over 0, 1, ..., T - 1.")
+    return (f"Your {out.name} is right for steps 0 to {first - 1} and wrong from step {first} on: "
+            f"check that your loop reaches step {first}, and the state that step starts from, the "
+            "h and c that the step before produced.")
+
+
 def check_lstm_forward(fn):
     """Check lstm_forward(x, params, h0=None, c0=None) -> (h_seq, c_seq, cache); the cache is yours."""
     __tracebackhide__ = True
@@ -183,4 +207,5 @@ def check_lstm_forward(fn):
         "c_seq is right, so look at how h_t is computed from c_t, and what is stored in h_seq.",
     )
     return _run("lstm_forward", fn, cases, lstm.lstm_forward, outputs, mutants=mutants,
-                exc_hints=(_MATMUL_HINT_LSTM,), arg_names=("x", "params", "h0", "c0"))
+                diagnose=_steps_diagnosis, exc_hints=(_MATMUL_HINT_LSTM,),
+                arg_names=("x", "params", "h0", "c0"))

@@ -173,8 +173,15 @@ def check_clip_by_global_norm(fn):
     ]
 
     def outputs(raw, case, name):
+        grads, count = case.args[0], len(case.args[0])
+        if (isinstance(raw, (list, tuple)) and len(raw) == count
+                and all(isinstance(r, np.ndarray) and r.shape == np.shape(g) for r, g in zip(raw, grads))):
+            raise _Failure(_message(
+                [f"{name} returned only the clipped arrays, a {type(raw).__name__} of {count}; it "
+                 "should return 2 values: clipped and norm_before."],
+                "Return the list and the global norm measured before clipping: "
+                "`return clipped, norm_before`."))
         clipped, norm_before = _unpack(name, raw, ("clipped", "norm_before"))
-        count = len(case.args[0])
         if not isinstance(clipped, (list, tuple)) or len(clipped) != count:
             raise _Failure(_message([
                 f"{name}: clipped, the first value returned, should be a list of {count} arrays, "
