@@ -1,6 +1,7 @@
 """The learner notebooks in exercises/: made from their solution notebooks, free of solutions,
 and runnable from top to bottom while every exercise is still open."""
 import pathlib
+import re
 import shutil
 import sys
 
@@ -19,7 +20,7 @@ NOT_DONE = "is not done yet: replace the `raise NotImplementedError` in its cell
 
 
 def check_cells(nb):
-    return [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("check_")]
+    return [c for c in nb.cells if c.cell_type == "code" and re.match(r"(_ = )?check_\w+\(", c.source)]
 
 
 def test_every_topic_has_a_solution_and_a_learner_notebook():
@@ -88,11 +89,50 @@ def test_unbalanced_solution_markers_are_an_error(source):
 
 def test_myst_becomes_plain_markdown():
     text = (":::{admonition} Learning objectives\n:class: note\n- one\n:::\n\n"
-            "See {doc}`The LSTM cell <lstm_cell>` and {doc}`first_steps`.")
-    plain = make_exercises.plain_markdown(text, "https://github.com/o/r", "main")
+            "See {doc}`The LSTM cell <lstm_cell>` and {doc}`first_steps`, "
+            "the {doc}`glossary </glossary>` and {doc}`notation <../notation>`.")
+    plain = make_exercises.plain_markdown(text, "https://o.github.io/r")
     assert plain == ("> **Learning objectives**\n>\n> - one\n\n"
-                     "See [The LSTM cell](https://github.com/o/r/blob/main/chapters/lstm_cell.ipynb) and "
-                     "[first_steps](https://github.com/o/r/blob/main/chapters/first_steps.ipynb).")
+                     "See [The LSTM cell](https://o.github.io/r/chapters/lstm_cell.html) and "
+                     "[first_steps](https://o.github.io/r/chapters/first_steps.html), "
+                     "the [glossary](https://o.github.io/r/glossary.html) and "
+                     "[notation](https://o.github.io/r/notation.html).")
+
+
+def test_the_site_address_is_set_once_and_matches_the_repository():
+    url, _ = make_exercises.repository()
+    owner, name = url.removeprefix("https://github.com/").split("/")
+    assert make_exercises.site_url() == f"https://{owner}.github.io/{name}"  # its GitHub Pages
+
+
+def test_a_site_address_that_is_not_one_is_an_error(tmp_path):
+    (tmp_path / "_config.yml").write_text("html:\n  baseurl: ''\n")
+    with pytest.raises(make_exercises.SolutionError, match="html: baseurl must be the book's address"):
+        make_exercises.site_url(tmp_path)
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_no_check_cell_echoes_its_result(topic):
+    """A check prints its message; the notebook must not also show the True or False it returns."""
+    nb = nbformat.read(ROOT / "chapters" / f"{topic}.ipynb", as_version=4)
+    cells = check_cells(nb)
+    assert cells
+    for cell in cells:
+        assert cell.source.startswith("_ = check_"), cell.source
+        kinds = {out.output_type for out in cell.outputs}
+        assert kinds == {"stream"}, (cell.source, kinds)  # the message, and no execute_result
+
+
+def test_check_rejects_a_check_cell_that_would_echo(tmp_path):
+    shutil.copy(ROOT / "_config.yml", tmp_path)
+    (tmp_path / "chapters").mkdir()
+    shutil.copytree(ROOT / "exercises", tmp_path / "exercises")
+    nb = nbformat.read(ROOT / "chapters" / "ex_rnn.ipynb", as_version=4)
+    cell = check_cells(nb)[0]
+    for echoed in (cell.source.removeprefix("_ = "), cell.source.removeprefix("_ = ") + ";"):
+        cell.source = echoed  # `;` does not stop the echo when nbval runs the notebook
+        nbformat.write(nb, tmp_path / "chapters" / "ex_rnn.ipynb")
+        assert any("write a check as `_ = check_x(x)`" in p for p in make_exercises.check(tmp_path))
 
 
 @pytest.mark.parametrize("path", LEARNER, ids=lambda p: p.stem)
@@ -110,9 +150,21 @@ def test_learner_notebook_holds_no_solution_and_no_outputs(path):
         assert "solution-only" not in tags and "hide-input" not in tags
         if cell.cell_type == "markdown":
             assert "{doc}" not in cell.source and ":::" not in cell.source, cell.source
+            assert "/blob/" not in cell.source, cell.source  # chapters are linked on the site
     stubs = sum(c.source.count("raise NotImplementedError") for c in code)
     assert stubs == len(check_cells(nb)) == len(check_cells(solution)) > 0
     assert make_exercises.colab_url(path.stem) not in text  # that link is for the site
+
+
+@pytest.mark.parametrize("path", LEARNER, ids=lambda p: p.stem)
+def test_learner_notebook_links_the_books_pages(path):
+    site = make_exercises.site_url()
+    nb = nbformat.read(path, as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    pages = re.findall(rf"\]\({re.escape(site)}/([^)]+)\.html\)", text)
+    assert pages, "no link to the book"
+    for page in pages:
+        assert (ROOT / f"{page}.ipynb").exists() or (ROOT / f"{page}.md").exists(), page
 
 
 @pytest.mark.parametrize("path", LEARNER, ids=lambda p: p.stem)

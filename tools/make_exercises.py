@@ -11,13 +11,16 @@ A solution notebook is the single source of its exercises. In the learner notebo
   `hide-input` tag (which folds solutions away on the site) is removed;
 - the first cell, the Colab set-up that tools/colab_cell.py writes, is copied as it is;
 - Markdown is made plain, as Colab and Jupyter show it: {doc}`text <chapter>` links point at
-  the chapter on GitHub (the repository set in _config.yml) and admonitions become quotes.
+  the chapter's page on the book's site (`html: baseurl:` in _config.yml) and admonitions
+  become quotes.
 
 It also checks each solution notebook: balanced markers, every solution cell tagged
-`hide-input`, and a link to its learner notebook in Colab.
+`hide-input`, every check written `_ = check_x(x)` (so that the cell shows the checker's
+message, not also the True or False it returns), and a link to its learner notebook in Colab.
 """
 import argparse
 import pathlib
+import posixpath
 import re
 import sys
 
@@ -29,6 +32,9 @@ BEGIN = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*$")
 END = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
 STUB = "{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError"
 SOLUTION_ONLY, HIDE_INPUT = "solution-only", "hide-input"
+# A check whose value would be echoed. `check_x(x);` is not enough: IPython looks for the `;` in
+# the input history, which a kernel run with store_history=False (as nbval runs) does not update.
+ECHOED_CHECK = re.compile(r"^[ \t]*check_\w+\(", re.M)
 
 
 class SolutionError(ValueError):
@@ -39,6 +45,16 @@ def repository(root=ROOT):
     """(url, branch) of the course repository, from _config.yml."""
     config = yaml.safe_load((root / "_config.yml").read_text())["repository"]
     return config["url"].rstrip("/"), config.get("branch", "main")
+
+
+def site_url(root=ROOT):
+    """The book's address, `html: baseurl:` in _config.yml, without a trailing slash."""
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    baseurl = (config.get("html") or {}).get("baseurl") or ""
+    if not baseurl.startswith(("https://", "http://")):
+        raise SolutionError(f"_config.yml: html: baseurl must be the book's address, https://...; "
+                            f"got {baseurl!r}")
+    return baseurl.rstrip("/")
 
 
 def colab_url(name, root=ROOT):
@@ -69,19 +85,20 @@ def strip_solutions(source, where):
     return "\n".join(out)
 
 
-def _chapter_link(target, url, branch):
-    path = target.strip().lstrip("/")
-    if not path.startswith("chapters/"):
-        path = "chapters/" + path
-    return f"{url}/blob/{branch}/{path}.ipynb"
+def _page_link(target, site):
+    """The address of the page a {doc} target in chapters/ names: a path relative to chapters/,
+    or to the book's root if it starts with /."""
+    target = target.strip()
+    path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("chapters/" + target)
+    return f"{site}/{path}.html"
 
 
-def plain_markdown(text, url, branch):
-    """MyST that Colab would show raw, turned into plain Markdown."""
+def plain_markdown(text, site):
+    """MyST that Colab would show raw, turned into plain Markdown; `site` is the book's address."""
     text = re.sub(r"\{doc\}`([^`<]+?)\s*<([^`>]+)>`",
-                  lambda m: f"[{m.group(1)}]({_chapter_link(m.group(2), url, branch)})", text)
+                  lambda m: f"[{m.group(1)}]({_page_link(m.group(2), site)})", text)
     text = re.sub(r"\{doc\}`([^`]+)`",
-                  lambda m: f"[{m.group(1)}]({_chapter_link(m.group(1), url, branch)})", text)
+                  lambda m: f"[{m.group(1)}]({_page_link(m.group(1), site)})", text)
     text = re.sub(r"\{[a-z:-]+\}`([^`]+)`", r"\1", text)  # other roles: keep their text
     text = re.sub(r"\$\$[ \t]*\([\w:-]+\)", "$$", text)  # equation labels
     lines, quoting = [], False
@@ -107,7 +124,7 @@ def plain_markdown(text, url, branch):
 def learner_notebook(solution, where, root=ROOT):
     """The learner notebook made from a solution notebook (an nbformat node); the input is unchanged."""
     nb = nbformat.from_dict(solution)  # a copy
-    url, branch = repository(root)
+    site = site_url(root)
     colab_cell = next((k for k, c in enumerate(nb.cells, 1) if c.cell_type == "code"), None)
     cells = []
     for number, cell in enumerate(nb.cells, 1):
@@ -120,11 +137,14 @@ def learner_notebook(solution, where, root=ROOT):
                 if has_solution and HIDE_INPUT not in tags:
                     raise SolutionError(
                         f"{where}, cell {number}: a solution cell needs the tag {HIDE_INPUT!r}")
+                if ECHOED_CHECK.search(cell.source):
+                    raise SolutionError(f"{where}, cell {number}: write a check as `_ = check_x(x)`, "
+                                        "so that the notebook does not echo its True or False")
                 cell.source = strip_solutions(cell.source, f"{where}, cell {number}")
             cell.outputs, cell.execution_count = [], None
             cell.metadata.pop("execution", None)
         elif cell.cell_type == "markdown":
-            cell.source = plain_markdown(cell.source, url, branch)
+            cell.source = plain_markdown(cell.source, site)
         if HIDE_INPUT in tags:
             tags.remove(HIDE_INPUT)
         if tags:
