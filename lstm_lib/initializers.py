@@ -12,6 +12,8 @@ a `seed`: an int, None (fresh entropy) or a Generator.
 import numpy as np
 
 from ._shapes import float_dtype, require_generator, require_int, require_number
+from .lstm import LSTMParams
+from .rnn import RNNParams
 
 
 def glorot_uniform(shape, rng, dtype=np.float64):
@@ -37,24 +39,29 @@ def orthogonal(shape, rng, gain=1.0, dtype=np.float64):
 
 def lstm_init(units, input_dim, seed=0, dtype=np.float64):
     """LSTMParams drawn as Keras' LSTM layer draws them, forget-gate bias at 1."""
-    from .lstm import LSTMParams
-
-    units, input_dim, rng = _check(units, input_dim, seed)
-    kernel = glorot_uniform((input_dim, 4 * units), rng, dtype)
-    recurrent_kernel = orthogonal((units, 4 * units), rng, dtype=dtype)
-    bias = np.zeros(4 * units, dtype=dtype)
-    bias[units : 2 * units] = 1.0  # gate order i, f, c, o: the second block is the forget gate
-    return LSTMParams(kernel, recurrent_kernel, bias)
+    params = _keras_init(LSTMParams, units, input_dim, seed, dtype)
+    forget_bias = params.gate("f")[2]  # a view into params.bias
+    forget_bias[:] = 1.0  # Keras' unit_forget_bias=True
+    return params
 
 
 def rnn_init(units, input_dim, seed=0, dtype=np.float64):
     """RNNParams drawn as Keras' SimpleRNN layer draws them."""
-    from .rnn import RNNParams
+    return _keras_init(RNNParams, units, input_dim, seed, dtype)
 
+
+def _keras_init(kind, units, input_dim, seed, dtype):
+    """A `kind` (LSTMParams, RNNParams) drawn as Keras draws it.
+
+    Glorot-uniform kernel, orthogonal recurrent_kernel, zero bias of the
+    type's own shape; lstm_init then sets the forget-gate bias.
+    """
     units, input_dim, rng = _check(units, input_dim, seed)
-    kernel = glorot_uniform((input_dim, units), rng, dtype)
-    recurrent_kernel = orthogonal((units, units), rng, dtype=dtype)
-    return RNNParams(kernel, recurrent_kernel, np.zeros(units, dtype=dtype))
+    width = len(kind.GATE_ORDER) * units  # all the gate blocks
+    kernel = glorot_uniform((input_dim, width), rng, dtype)
+    recurrent_kernel = orthogonal((units, width), rng, dtype=dtype)
+    bias = np.zeros(kind.bias_shape(units), dtype=dtype)
+    return kind(kernel, recurrent_kernel, bias)
 
 
 def _matrix_shape(shape):

@@ -13,9 +13,9 @@ far) raises a ValueError rather than return inf or nan.
 import numpy as np
 
 from .activations import sigmoid_grad_from_output, tanh_grad_from_output
-from .lstm import _as_params, lstm_forward
-from .rnn import _as_params as _as_rnn_params
-from .rnn import rnn_forward
+from .lstm import LSTMParams, lstm_forward
+from .params import as_params
+from .rnn import RNNParams, rnn_forward
 
 
 def _norms_by_lag(step_jacobians, block=slice(None)):
@@ -40,7 +40,7 @@ def rnn_jacobian_norms(x, params, h0=None):
     For the RNN, dh_t/dh_{t-1} = diag(1 - h_t**2) W_hh in the column-vector
     convention (W_hh = recurrent_kernel.T here).
     """
-    p = _as_rnn_params(params)  # checked RNNParams
+    p = as_params(params, RNNParams)  # checked RNNParams
     h_seq, _ = rnn_forward(x, p, h0)
     step_jacobians = tanh_grad_from_output(h_seq)[..., :, None] * p.recurrent_kernel.T  # (B, T, H, H)
     return _norms_by_lag(step_jacobians)
@@ -48,7 +48,7 @@ def rnn_jacobian_norms(x, params, h0=None):
 
 def lstm_step_jacobians(x, params, h0=None, c0=None):
     """d(h_t, c_t)/d(h_{t-1}, c_{t-1}) at every step, as (B, T, 2H, 2H), blocks [[hh, hc], [ch, cc]]."""
-    p = _as_params(params)
+    p = as_params(params, LSTMParams)
     h_seq, c_seq, cache = lstm_forward(x, p, h0, c0)
     units = p.units
     c0 = cache.c0
@@ -56,7 +56,7 @@ def lstm_step_jacobians(x, params, h0=None, c0=None):
     i, f, g, o, tanh_c = cache.i, cache.f, cache.g, cache.o, cache.tanh_c
 
     # dz/dh_{t-1} = recurrent_kernel.T, one (H, H) block per gate.
-    U = {name: p.recurrent_kernel[:, k * units : (k + 1) * units].T for k, name in enumerate("ifco")}
+    U = {name: p.gate(name)[1].T for name in p.GATE_ORDER}
     d_i = sigmoid_grad_from_output(i)[..., None] * U["i"]  # (B, T, H, H)
     d_f = sigmoid_grad_from_output(f)[..., None] * U["f"]
     d_g = tanh_grad_from_output(g)[..., None] * U["c"]

@@ -32,18 +32,10 @@ from ._shapes import (
     require_shape,
 )
 from .activations import sigmoid, sigmoid_grad_from_output, tanh_grad_from_output
+from .params import RecurrentParams, as_params
 
-GATE_ORDER = ("i", "f", "c", "o")
-
-
-class _LSTMWeights(NamedTuple):
-    kernel: np.ndarray
-    recurrent_kernel: np.ndarray
-    bias: np.ndarray
-
-
-class LSTMParams(_LSTMWeights):
-    """The three LSTM weight arrays in Keras' layout, checked for consistent shapes.
+class LSTMParams(RecurrentParams):
+    """The three LSTM weight arrays in Keras' layout, shapes checked.
 
     Parameters
     ----------
@@ -54,56 +46,22 @@ class LSTMParams(_LSTMWeights):
     bias : array (4H,)
         Gate biases, same block order.
 
-    A tuple, so `LSTMParams(*layer.get_weights())` and `layer.set_weights(list(p))` work.
-    Gradients returned by the backward functions are LSTMParams too.
+    A tuple, so `LSTMParams(*layer.get_weights())` and
+    `layer.set_weights(list(p))` work. Gradients returned by the backward
+    functions are LSTMParams too. `p.gate("f")` is the forget gate's
+    (W_x, W_h, b), views of shapes (D, H), (H, H), (H,).
 
-    Checks that the shapes agree and that units and input_dim are at least 1. The arrays are
-    kept, not copied (integer arrays become float64 copies), so an optimiser can update them
-    in place; NaN and inf are allowed here and rejected by the functions that compute with them.
+    Shape checks, units, input_dim, dtype and gate() come from
+    params.RecurrentParams; the arrays are kept, not copied, so an
+    optimiser can update them in place.
     """
+
+    GATE_ORDER = ("i", "f", "c", "o")
 
     __slots__ = ()
 
-    def __new__(cls, kernel, recurrent_kernel, bias):
-        kernel = as_float_array("kernel", kernel)
-        recurrent_kernel = as_float_array("recurrent_kernel", recurrent_kernel)
-        bias = as_float_array("bias", bias)
-        shape = recurrent_kernel.shape
-        if len(shape) != 2 or shape[1] != 4 * shape[0] or shape[0] == 0:
-            raise ValueError(
-                "recurrent_kernel must have shape (units, 4 * units) = (H, 4H) with H >= 1, gate blocks "
-                f"i, f, c, o; got shape {shape}"
-            )
-        units = shape[0]
-        require_shape("kernel", kernel, (None, 4 * units), f"(input_dim, 4 * units) with units={units}")
-        if kernel.shape[0] == 0:
-            raise ValueError(f"kernel must have at least one row (input_dim >= 1); got shape {kernel.shape}")
-        require_shape("bias", bias, (4 * units,), f"(4 * units,) with units={units}")
-        return super().__new__(cls, kernel, recurrent_kernel, bias)
 
-    @property
-    def units(self):
-        """H, the number of LSTM units."""
-        return self.recurrent_kernel.shape[0]
-
-    @property
-    def input_dim(self):
-        """D, the number of input features."""
-        return self.kernel.shape[0]
-
-    @property
-    def dtype(self):
-        return np.result_type(self.kernel, self.recurrent_kernel, self.bias)
-
-    def gate(self, name):
-        """(W_x, W_h, b) of one gate, name in 'i', 'f', 'c', 'o': shapes (D, H), (H, H), (H,).
-
-        The three are views into the arrays of params, not copies.
-        """
-        if not isinstance(name, str) or name not in GATE_ORDER:
-            raise ValueError(f"gate name must be one of {GATE_ORDER}; got {name!r}")
-        block = slice(GATE_ORDER.index(name) * self.units, (GATE_ORDER.index(name) + 1) * self.units)
-        return self.kernel[:, block], self.recurrent_kernel[:, block], self.bias[block]
+GATE_ORDER = LSTMParams.GATE_ORDER
 
 
 def param_count(units, input_dim):
@@ -116,7 +74,7 @@ def param_count(units, input_dim):
 
 def _gates(z, units):
     """Split pre-activations z (B, 4H) into the activated gates i, f, g, o, each (B, H)."""
-    z_i, z_f, z_c, z_o = (z[:, k * units : (k + 1) * units] for k in range(4))
+    z_i, z_f, z_c, z_o = LSTMParams.blocks(z, units)
     return sigmoid(z_i), sigmoid(z_f), np.tanh(z_c), sigmoid(z_o)
 
 
@@ -176,7 +134,7 @@ def lstm_cell_forward(x_t, h_prev, c_prev, params):
     A wrong shape, an empty batch or a NaN or inf in any input is a ValueError. The cache keeps
     copies of the inputs: changing them afterwards leaves the gradients alone.
     """
-    p = _as_params(params)  # a checked copy
+    p = as_params(params, LSTMParams)  # a checked copy
     x_t, batch = check_step("x_t", x_t, p.input_dim)  # a checked copy
     units = p.units
     dtype = np.result_type(x_t, p.dtype)
@@ -256,7 +214,7 @@ def lstm_forward(x, params, h0=None, c0=None):
     A wrong shape, an empty batch or sequence or a NaN or inf in any input is a ValueError. The
     cache keeps copies of the inputs and outputs: changing them afterwards leaves the gradients alone.
     """
-    p = _as_params(params)  # a checked copy
+    p = as_params(params, LSTMParams)  # a checked copy
     x, batch, steps = check_sequence(x, p.input_dim)  # a checked copy
     units = p.units
     dtype = np.result_type(x, p.dtype)
@@ -327,22 +285,3 @@ def lstm_backward(dh_seq, cache, dc_last=None):
     )
     return dx, dh_next, dc, grads
 
-
-def _as_params(params):
-    """Check params and return them as LSTMParams of finite weights, copied for a cache to keep.
-
-    Accepts LSTMParams or a list or tuple (kernel, recurrent_kernel, bias), e.g. get_weights().
-    """
-    if not isinstance(params, LSTMParams):
-        expected = (
-            "params must be LSTMParams(kernel, recurrent_kernel, bias) or a list of those three "
-            "arrays (as keras_layer.get_weights() returns)"
-        )
-        if not isinstance(params, (list, tuple)) or hasattr(params, "_fields"):  # e.g. RNNParams
-            raise TypeError(f"{expected}; got {type(params).__name__}")
-        if len(params) != 3:
-            raise ValueError(f"{expected}; got a {type(params).__name__} of {len(params)}")
-        params = LSTMParams(*params)
-    for name, array in zip(params._fields, params):
-        require_finite(name, array)
-    return LSTMParams._make(array.copy() for array in params)

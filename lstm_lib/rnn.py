@@ -20,53 +20,25 @@ from ._shapes import (
     require_shape,
 )
 from .activations import tanh_grad_from_output
+from .params import RecurrentParams, as_params
 
 
-class _RNNWeights(NamedTuple):
-    kernel: np.ndarray
-    recurrent_kernel: np.ndarray
-    bias: np.ndarray
+class RNNParams(RecurrentParams):
+    """The three SimpleRNN weight arrays, shapes checked.
 
+    kernel (D, H), recurrent_kernel (H, H), bias (H,): one block, named
+    "h", so `p.gate("h")` is (W_xh, W_hh, b) itself.
+    `RNNParams(*keras_simple_rnn.get_weights())` builds it from a Keras
+    layer.
 
-class RNNParams(_RNNWeights):
-    """The three SimpleRNN weight arrays: kernel (D, H), recurrent_kernel (H, H), bias (H,).
-
-    `RNNParams(*keras_simple_rnn.get_weights())` builds it from a Keras layer.
-
-    Checks that the shapes agree and that units and input_dim are at least 1. The arrays are
-    kept, not copied (integer arrays become float64 copies), so an optimiser can update them
-    in place; NaN and inf are allowed here and rejected by the functions that compute with them.
+    Shape checks, units, input_dim, dtype and gate() come from
+    params.RecurrentParams; the arrays are kept, not copied, so an
+    optimiser can update them in place.
     """
 
+    GATE_ORDER = ("h",)
+
     __slots__ = ()
-
-    def __new__(cls, kernel, recurrent_kernel, bias):
-        kernel = as_float_array("kernel", kernel)
-        recurrent_kernel = as_float_array("recurrent_kernel", recurrent_kernel)
-        bias = as_float_array("bias", bias)
-        shape = recurrent_kernel.shape
-        if len(shape) != 2 or shape[0] != shape[1] or shape[0] == 0:
-            raise ValueError(
-                f"recurrent_kernel must be square, shape (units, units) = (H, H) with H >= 1; got shape {shape}"
-            )
-        units = shape[0]
-        require_shape("kernel", kernel, (None, units), f"(input_dim, units) with units={units}")
-        if kernel.shape[0] == 0:
-            raise ValueError(f"kernel must have at least one row (input_dim >= 1); got shape {kernel.shape}")
-        require_shape("bias", bias, (units,), f"(units,) with units={units}")
-        return super().__new__(cls, kernel, recurrent_kernel, bias)
-
-    @property
-    def units(self):
-        return self.recurrent_kernel.shape[0]
-
-    @property
-    def input_dim(self):
-        return self.kernel.shape[0]
-
-    @property
-    def dtype(self):
-        return np.result_type(self.kernel, self.recurrent_kernel, self.bias)
 
 
 class RNNCache(NamedTuple):
@@ -83,7 +55,7 @@ def rnn_cell_forward(x_t, h_prev, params):
 
     A wrong shape, an empty batch or a NaN or inf in any input is a ValueError.
     """
-    p = _as_params(params)
+    p = as_params(params, RNNParams)
     x_t, batch = check_step("x_t", x_t, p.input_dim)
     h_prev = initial_state("h_prev", h_prev, batch, p.units, np.result_type(x_t, p.dtype))
     return np.tanh(x_t @ p.kernel + h_prev @ p.recurrent_kernel + p.bias)
@@ -106,7 +78,7 @@ def rnn_forward(x, params, h0=None):
     A wrong shape, an empty batch or sequence or a NaN or inf in any input is a ValueError. The
     cache keeps copies of the inputs and of h_seq: changing them afterwards leaves the gradients alone.
     """
-    p = _as_params(params)  # a checked copy
+    p = as_params(params, RNNParams)  # a checked copy
     x, batch, steps = check_sequence(x, p.input_dim)
     dtype = np.result_type(x, p.dtype)
     h = h0 = initial_state("h0", h0, batch, p.units, dtype)
@@ -156,22 +128,3 @@ def rnn_backward(dh_seq, cache):
     )
     return dx, dh_next, grads
 
-
-def _as_params(params):
-    """Check params and return them as RNNParams of finite weights, copied for a cache to keep.
-
-    Accepts RNNParams or a list or tuple (kernel, recurrent_kernel, bias), e.g. get_weights().
-    """
-    if not isinstance(params, RNNParams):
-        expected = (
-            "params must be RNNParams(kernel, recurrent_kernel, bias) or a list of those three "
-            "arrays (as keras_layer.get_weights() returns)"
-        )
-        if not isinstance(params, (list, tuple)) or hasattr(params, "_fields"):  # e.g. LSTMParams
-            raise TypeError(f"{expected}; got {type(params).__name__}")
-        if len(params) != 3:
-            raise ValueError(f"{expected}; got a {type(params).__name__} of {len(params)}")
-        params = RNNParams(*params)
-    for name, array in zip(params._fields, params):
-        require_finite(name, array)
-    return RNNParams._make(array.copy() for array in params)
