@@ -3,16 +3,15 @@ and runnable from top to bottom while every exercise is still open."""
 import pathlib
 import re
 import shutil
-import sys
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
+import make_exercises  # tools/, on sys.path through pyproject.toml's pytest `pythonpath`
+from colab_cell import TAGS, colab_cell_source
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import make_exercises  # noqa: E402
-from colab_cell import TAGS, colab_cell_source  # noqa: E402
 
 TOPICS = ["ex_activations", "ex_forecasting", "ex_lstm", "ex_rnn"]
 LEARNER = [ROOT / "exercises" / f"{topic}.ipynb" for topic in TOPICS]

@@ -2,13 +2,12 @@
 import json
 import pathlib
 import re
-import sys
 
 import pytest
 
+from colab_cell import TAGS, colab_cell_source  # tools/, on sys.path through pyproject.toml's pytest `pythonpath`
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from colab_cell import TAGS, colab_cell_source  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 

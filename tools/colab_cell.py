@@ -11,16 +11,16 @@ import pathlib
 import sys
 
 import nbformat
-import yaml
+
+from course_config import CONFIG, repository
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TAGS = ["remove-cell", "nbval-skip"]
 MARKER = "# Colab set-up"
 
 
-def colab_cell_source(config_path=ROOT / "_config.yml"):
-    repository = yaml.safe_load(pathlib.Path(config_path).read_text())["repository"]
-    url, branch = repository["url"].rstrip("/"), repository.get("branch", "main")
+def colab_cell_source(config_path=CONFIG):
+    url, branch = repository(config_path)
     return (
         f"{MARKER}: installs lstm_lib (with its data snapshot) when this notebook runs in Google Colab.\n"
         "# Elsewhere it does nothing: run `make book` or `pip install -e .` from the repository instead.\n"

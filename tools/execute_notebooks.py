@@ -12,16 +12,16 @@ import pathlib
 import sys
 
 import nbformat
-import yaml
 from nbclient import NotebookClient
+
+from course_config import read_config
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
 def cell_timeout():
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    return int(config["execute"]["timeout"])
+    return int(read_config()["execute"]["timeout"])
 
 
 def execute(path, timeout):

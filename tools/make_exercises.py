@@ -25,7 +25,8 @@ import re
 import sys
 
 import nbformat
-import yaml
+
+import course_config
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BEGIN = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*$")
@@ -43,13 +44,12 @@ class SolutionError(ValueError):
 
 def repository(root=ROOT):
     """(url, branch) of the course repository, from _config.yml."""
-    config = yaml.safe_load((root / "_config.yml").read_text())["repository"]
-    return config["url"].rstrip("/"), config.get("branch", "main")
+    return course_config.repository(root / "_config.yml")
 
 
 def site_url(root=ROOT):
     """The book's address, `html: baseurl:` in _config.yml, without a trailing slash."""
-    config = yaml.safe_load((root / "_config.yml").read_text())
+    config = course_config.read_config(root / "_config.yml")
     baseurl = (config.get("html") or {}).get("baseurl") or ""
     if not baseurl.startswith(("https://", "http://")):
         raise SolutionError(f"_config.yml: html: baseurl must be the book's address, https://...; "
