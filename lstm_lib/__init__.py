@@ -2,6 +2,7 @@
 
 Modules, one purpose each:
     activations   sigmoid, tanh and their derivatives
+    params        one base for the recurrent parameter types, and as_params
     rnn           the vanilla RNN (Keras SimpleRNN layout), forward and backward
     lstm          the LSTM (Keras LSTM layout), forward and backward
     initializers  Keras' default initialisers for both
@@ -15,6 +16,7 @@ Modules, one purpose each:
     windows       chronological split, train-only scaling and windows, without leakage
     baselines     persistence, moving average and a linear model on the same windows
     metrics       RMSE, MAE, MAPE and directional accuracy
+    source        show_source: library code in a chapter, whole or a named region
     checks        the exercise checkers: check_<function>(fn) tells a learner what is wrong
 """
 __version__ = "0.1.0"

@@ -40,8 +40,10 @@ def orthogonal(shape, rng, gain=1.0, dtype=np.float64):
 def lstm_init(units, input_dim, seed=0, dtype=np.float64):
     """LSTMParams drawn as Keras' LSTM layer draws them, forget-gate bias at 1."""
     params = _keras_init(LSTMParams, units, input_dim, seed, dtype)
+    # region: forget-bias
     forget_bias = params.gate("f")[2]  # a view into params.bias
     forget_bias[:] = 1.0  # Keras' unit_forget_bias=True
+    # endregion
     return params
 
 

@@ -57,6 +57,7 @@ def lstm_step_jacobians(x, params, h0=None, c0=None):
 
     # dz/dh_{t-1} = recurrent_kernel.T, one (H, H) block per gate.
     U = {name: p.gate(name)[1].T for name in p.GATE_ORDER}
+    # region: step-blocks
     d_i = sigmoid_grad_from_output(i)[..., None] * U["i"]  # (B, T, H, H)
     d_f = sigmoid_grad_from_output(f)[..., None] * U["f"]
     d_g = tanh_grad_from_output(g)[..., None] * U["c"]
@@ -67,6 +68,7 @@ def lstm_step_jacobians(x, params, h0=None, c0=None):
     dtanh = (o * tanh_grad_from_output(tanh_c))[..., None]
     dh_dh = tanh_c[..., None] * d_o + dtanh * dc_dh  # h_t = o tanh(c_t)
     dh_dc = dtanh * dc_dc
+    # endregion
 
     top = np.concatenate([dh_dh, dh_dc], axis=-1)
     bottom = np.concatenate([dc_dh, dc_dc], axis=-1)

@@ -141,12 +141,14 @@ def lstm_cell_forward(x_t, h_prev, c_prev, params):
     h_prev = initial_state("h_prev", h_prev, batch, units, dtype)
     c_prev = initial_state("c_prev", c_prev, batch, units, dtype)
 
+    # region: cell-step
     z = x_t @ p.kernel + h_prev @ p.recurrent_kernel + p.bias  # (B, 4H)
     i, f, g, o = _gates(z, units)
     c_t = f * c_prev + i * g
     tanh_c = np.tanh(c_t)
     h_t = o * tanh_c
     return h_t, c_t, LSTMCellCache(x_t, h_prev, c_prev, i, f, g, o, tanh_c, p)
+    # endregion
 
 
 def lstm_cell_backward(dh_t, dc_t, cache):

@@ -109,6 +109,7 @@ def rnn_backward(dh_seq, cache):
     dh_seq = as_float_array("dh_seq", dh_seq)
     require_shape("dh_seq", dh_seq, cache.h_seq.shape, "(batch, time, units)")
     require_finite("dh_seq", dh_seq)
+    # region: bptt
     x, h0, h_seq, p = cache
     batch, steps, units = h_seq.shape
 
@@ -127,4 +128,5 @@ def rnn_backward(dh_seq, cache):
         da_flat.sum(axis=0),
     )
     return dx, dh_next, grads
+    # endregion
 

@@ -182,6 +182,7 @@ def prepare(series, lookback, horizon=1, train=0.7, validation=0.15, scaler="min
         raise ValueError(f"series must be one-dimensional, shape (days,), with days >= 1; got shape {series.shape}")
     lookback, horizon = require_int("lookback", lookback, 1), require_int("horizon", horizon, 1)
     _require_bool("multi_step", multi_step)
+    # region: split-scale-window
     train_end, validation_end = split_points(len(series), train, validation)
 
     scaler = _make_scaler(scaler)
@@ -190,6 +191,7 @@ def prepare(series, lookback, horizon=1, train=0.7, validation=0.15, scaler="min
 
     windows = make_windows(scaled, lookback, horizon, multi_step=multi_step)
     last_target = windows.target_start + (horizon - 1 if multi_step else 0)
+    # endregion
     parts = []
     bounds = ((0, train_end), (train_end, validation_end), (validation_end, len(series)))
     for lo, hi in bounds:
