@@ -17,9 +17,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from lstm_lib import activations, baselines, checks, lstm, metrics, optim, rnn
-from lstm_lib.jacobians import rnn_jacobian_norms
-from lstm_lib.windows import prepare
+from lstm_lib import activations, checks, lstm, rnn
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -95,62 +93,51 @@ def stub(name):
     return namespace[name]
 
 
-def windows_reference(prices, lookback, train=0.7, validation=0.15):
-    d = prepare(prices, lookback, 1, train, validation, "minmax")
-    return d.train.X, d.train.y, d.validation.X, d.validation.y, d.test.X, d.test.y, d.scaler
+def topic(name):
+    """The exercise topic of a checker: "activations" for chapters/ex_activations.ipynb."""
+    return checks.CHECKERS[name].notebook.removeprefix("ex_")
 
 
-TOPICS = {  # checker name -> exercise notebook
-    "sigmoid": "activations", "sigmoid_derivative": "activations", "tanh": "activations",
-    "tanh_derivative": "activations", "rnn_step": "rnn", "jacobian_product_norms": "rnn",
-    "clip_by_global_norm": "rnn", "lstm_cell_forward": "lstm", "lstm_forward": "lstm",
-    "lstm_cell_backward": "lstm", "lstm_backward": "lstm", "split_scale_window": "forecasting",
-    "persistence_forecast": "forecasting", "rmse": "forecasting", "mae": "forecasting",
-    "mape": "forecasting", "directional_accuracy": "forecasting", "build_model": "forecasting",
-}
-
-REFERENCES = {  # the lstm_lib implementation each checker compares with
-    "sigmoid": activations.sigmoid,
-    "sigmoid_derivative": lambda z: activations.sigmoid_grad_from_output(activations.sigmoid(z)),
-    "tanh": activations.tanh,
-    "tanh_derivative": lambda z: activations.tanh_grad_from_output(activations.tanh(z)),
-    "rnn_step": rnn.rnn_cell_forward,
-    "jacobian_product_norms": rnn_jacobian_norms,
-    "clip_by_global_norm": optim.clip_by_global_norm,
-    "lstm_cell_forward": lstm.lstm_cell_forward,
-    "lstm_forward": lstm.lstm_forward,
-    "lstm_cell_backward": lstm.lstm_cell_backward,
-    "lstm_backward": lstm.lstm_backward,
-    "split_scale_window": windows_reference,
-    "persistence_forecast": baselines.persistence,
-    "rmse": metrics.rmse, "mae": metrics.mae, "mape": metrics.mape,
-    "directional_accuracy": metrics.directional_accuracy,
-}
+def check(name):
+    return checks.CHECKERS[name].check
 
 
-def test_every_checker_is_tested():
-    assert set(TOPICS) == {name.removeprefix("check_") for name in checks.__all__ if name.startswith("check_")}
+def test_every_checker_is_registered_and_exported():
+    exported = {n.removeprefix("check_") for n in checks.__all__ if n.startswith("check_")}
+    assert exported == set(checks.CHECKERS) and len(checks.CHECKERS) >= 18
+    for name, entry in checks.CHECKERS.items():
+        assert entry.name == name and getattr(checks, f"check_{name}") is entry.check
+        assert (ROOT / "chapters" / f"{entry.notebook}.ipynb").exists(), entry
 
 
-@pytest.mark.parametrize("name", sorted(REFERENCES))
+def test_a_checker_is_registered_once_under_its_name():
+    from lstm_lib.checks.registry import checker
+
+    with pytest.raises(ValueError, match="once for each"):
+        checker("ex_rnn", reference=rnn.rnn_cell_forward)(checks.check_rnn_step)
+    with pytest.raises(ValueError, match="check_<name>"):
+        checker("ex_rnn", reference=rnn.rnn_cell_forward)(lambda fn: True)
+
+
+@pytest.mark.parametrize("name", sorted(checks.CHECKERS))
 def test_the_reference_passes(name, capsys):
-    assert getattr(checks, f"check_{name}")(REFERENCES[name]) is True
+    assert check(name)(checks.CHECKERS[name].reference) is True
     out = capsys.readouterr().out
-    assert re.fullmatch(rf"{name}: all \d+ checks passed\.\n", out), out
+    assert re.fullmatch(rf"{name}: all \d+ checks passed( \(.*\))?\.\n", out), out
 
 
-@pytest.mark.parametrize("name", sorted(TOPICS))
+@pytest.mark.parametrize("name", sorted(checks.CHECKERS))
 def test_the_worked_solution_passes(name, capsys):
-    fn = solution(TOPICS[name])[0][name]
+    fn = solution(topic(name))[0][name]
     capsys.readouterr()  # what the notebook's own cells printed
-    assert getattr(checks, f"check_{name}")(fn) is True
+    assert check(name)(fn) is True
     out = capsys.readouterr().out
     assert out.startswith(f"{name}: all ") and out.count("\n") == 1, out
 
 
-@pytest.mark.parametrize("name", sorted(TOPICS))
+@pytest.mark.parametrize("name", sorted(checks.CHECKERS))
 def test_a_stub_is_not_done_yet(name, capsys):
-    assert getattr(checks, f"check_{name}")(stub(name)) is False
+    assert check(name)(stub(name)) is False
     assert capsys.readouterr().out == (
         f"{name} is not done yet: replace the `raise NotImplementedError` in its cell, "
         "then run this check again.\n")
@@ -668,7 +655,7 @@ MUTANTS = [
 )
 def test_a_mistake_is_diagnosed(name, make, phrase, output):
     with pytest.raises(AssertionError) as info:
-        getattr(checks, f"check_{name}")(make())
+        check(name)(make())
     message = str(info.value)
     flat = " ".join(message.split())  # the phrase may be wrapped across lines
     assert phrase in flat, message
@@ -679,7 +666,7 @@ def test_a_mistake_is_diagnosed(name, make, phrase, output):
 
 
 def test_every_checker_has_mutants():
-    assert {m[0] for m in MUTANTS} == set(TOPICS)
+    assert {m[0] for m in MUTANTS} == set(checks.CHECKERS)
 
 
 def test_a_failure_message_names_the_case_and_the_place():

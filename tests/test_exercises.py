@@ -10,10 +10,11 @@ from nbclient import NotebookClient
 
 import make_exercises  # tools/, on sys.path through pyproject.toml's pytest `pythonpath`
 from colab_cell import TAGS, colab_cell_source
+from lstm_lib.checks import CHECKERS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-TOPICS = ["ex_activations", "ex_forecasting", "ex_lstm", "ex_rnn"]
+TOPICS = sorted({checker.notebook for checker in CHECKERS.values()})
 LEARNER = [ROOT / "exercises" / f"{topic}.ipynb" for topic in TOPICS]
 NOT_DONE = "is not done yet: replace the `raise NotImplementedError` in its cell"
 
@@ -120,6 +121,27 @@ def test_no_check_cell_echoes_its_result(topic):
         assert cell.source.startswith("_ = check_"), cell.source
         kinds = {out.output_type for out in cell.outputs}
         assert kinds == {"stream"}, (cell.source, kinds)  # the message, and no execute_result
+
+
+def test_check_wants_each_registered_checker_called_once_in_its_own_notebook(tmp_path):
+    shutil.copy(ROOT / "_config.yml", tmp_path)
+    (tmp_path / "chapters").mkdir()
+    shutil.copytree(ROOT / "exercises", tmp_path / "exercises")
+    original = nbformat.read(ROOT / "chapters" / "ex_rnn.ipynb", as_version=4)
+    edits = {
+        "no cell calls check_rnn_step": ("_ = check_rnn_step(rnn_step)", "rnn_step"),
+        "check_sigmoid is registered for chapters/ex_activations.ipynb":
+            ("_ = check_rnn_step(rnn_step)", "_ = check_sigmoid(rnn_step)"),
+        "check_softmax is not a checker": ("_ = check_rnn_step(", "_ = check_softmax("),
+        "check_rnn_step called more than once":
+            ("_ = check_rnn_step(rnn_step)", "_ = check_rnn_step(rnn_step)\n_ = check_rnn_step(rnn_step)"),
+    }
+    for problem, (old, new) in edits.items():
+        nb = nbformat.from_dict(original)
+        cell = next(c for c in check_cells(nb) if old in c.source)
+        cell.source = cell.source.replace(old, new)
+        nbformat.write(nb, tmp_path / "chapters" / "ex_rnn.ipynb")
+        assert any(problem in p for p in make_exercises.check(tmp_path)), problem
 
 
 def test_check_rejects_a_check_cell_that_would_echo(tmp_path):

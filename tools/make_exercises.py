@@ -16,7 +16,9 @@ A solution notebook is the single source of its exercises. In the learner notebo
 
 It also checks each solution notebook: balanced markers, every solution cell tagged
 `hide-input`, every check written `_ = check_x(x)` (so that the cell shows the checker's
-message, not also the True or False it returns), and a link to its learner notebook in Colab.
+message, not also the True or False it returns), the checks those of the checkers that
+lstm_lib.checks.CHECKERS registers for this notebook, each once, and a link to its learner
+notebook in Colab.
 """
 import argparse
 import pathlib
@@ -27,6 +29,7 @@ import sys
 import nbformat
 
 import course_config
+from lstm_lib.checks import CHECKERS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BEGIN = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*$")
@@ -36,6 +39,7 @@ SOLUTION_ONLY, HIDE_INPUT = "solution-only", "hide-input"
 # A check whose value would be echoed. `check_x(x);` is not enough: IPython looks for the `;` in
 # the input history, which a kernel run with store_history=False (as nbval runs) does not update.
 ECHOED_CHECK = re.compile(r"^[ \t]*check_\w+\(", re.M)
+CHECK_CALL = re.compile(r"^_ = check_(\w+)\(", re.M)
 
 
 class SolutionError(ValueError):
@@ -154,7 +158,30 @@ def learner_notebook(solution, where, root=ROOT):
         cells.append(cell)
     nb.cells = cells
     nb.metadata.pop("widgets", None)
+    _require_registered_checks(solution, where)
     return nb
+
+
+def _require_registered_checks(solution, where):
+    """The notebook calls each checker registered for it, once, and no other."""
+    notebook = pathlib.PurePath(where).stem
+    called = [name for cell in solution.cells if cell.cell_type == "code"
+              for name in CHECK_CALL.findall(cell.source)]
+    wanted = sorted(name for name, c in CHECKERS.items() if c.notebook == notebook)
+    for name in called:
+        if name not in CHECKERS:
+            raise SolutionError(f"{where}: check_{name} is not a checker of lstm_lib.checks")
+        if CHECKERS[name].notebook != notebook:
+            raise SolutionError(f"{where}: check_{name} is registered for "
+                                f"chapters/{CHECKERS[name].notebook}.ipynb, not this notebook")
+    missing = [name for name in wanted if name not in called]
+    if missing:
+        raise SolutionError(f"{where}: no cell calls {', '.join(f'check_{n}' for n in missing)}, "
+                            "registered for this notebook")
+    twice = sorted({name for name in called if called.count(name) > 1})
+    if twice:
+        raise SolutionError(f"{where}: {', '.join(f'check_{n}' for n in twice)} called more "
+                            "than once")
 
 
 def pairs(root=ROOT):

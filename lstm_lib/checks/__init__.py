@@ -17,8 +17,13 @@ in ``lstm_lib``. It
   mistake (the time step, the first wrong gradient of a step, a constant factor).
   In a notebook the learner sees the message alone, not a traceback through this package.
 
-Modules, following the exercise notebooks (every checker is re-exported here):
-    _engine        the shared machinery: cases, comparison, messages, diagnosis, not-done
+Modules:
+    engine         Check (one check: its cases, reference, outputs, mistakes) and Case, Output
+    compare        how outputs are compared, and what a difference is reported as
+    messages       the words: values described, messages wrapped, exceptions explained
+    errors         CheckFailed and CheckCallError, which the learner sees
+    registry       CHECKERS: each checker with its exercise notebook and a right function
+and the checkers, following the exercise notebooks (each re-exported here):
     activations    sigmoid, tanh and their derivatives
     rnn            one RNN step, the Jacobian experiment, clipping by global norm
     lstm_forward   the LSTM forward pass, one step and a sequence, and its known mistakes
@@ -26,24 +31,18 @@ Modules, following the exercise notebooks (every checker is re-exported here):
     forecasting    the leak-free pipeline, the persistence baseline, the metrics
     keras_model    the Keras model of the case study
 
-Nothing here imports TensorFlow or scikit-learn until a check that needs them runs.
+A new checker goes into the module of its notebook, under @checker(notebook, reference),
+and into that module's __all__: CONTRIBUTING.md has the recipe. Nothing here imports
+TensorFlow or scikit-learn until a check that needs them runs.
 """
-from ._engine import CheckFailed
-from .activations import check_sigmoid, check_sigmoid_derivative, check_tanh, check_tanh_derivative
-from .forecasting import (
-    check_directional_accuracy, check_mae, check_mape, check_persistence_forecast, check_rmse,
-    check_split_scale_window,
-)
-from .keras_model import check_build_model
-from .lstm_backward import check_lstm_backward, check_lstm_cell_backward
-from .lstm_forward import check_lstm_cell_forward, check_lstm_forward
-from .rnn import check_clip_by_global_norm, check_jacobian_product_norms, check_rnn_step
+from .activations import *  # noqa: F401,F403  (each module's __all__: its checkers)
+from .errors import CheckCallError, CheckFailed
+from .forecasting import *  # noqa: F401,F403
+from .keras_model import *  # noqa: F401,F403
+from .lstm_backward import *  # noqa: F401,F403
+from .lstm_forward import *  # noqa: F401,F403
+from .registry import CHECKERS
+from .rnn import *  # noqa: F401,F403
 
-__all__ = [
-    "CheckFailed",
-    "check_sigmoid", "check_sigmoid_derivative", "check_tanh", "check_tanh_derivative",
-    "check_rnn_step", "check_jacobian_product_norms", "check_clip_by_global_norm",
-    "check_lstm_cell_forward", "check_lstm_forward", "check_lstm_cell_backward",
-    "check_lstm_backward", "check_split_scale_window", "check_persistence_forecast",
-    "check_rmse", "check_mae", "check_mape", "check_directional_accuracy", "check_build_model",
-]
+__all__ = ["CHECKERS", "CheckFailed", "CheckCallError",
+           *(f"check_{name}" for name in CHECKERS)]

@@ -2,7 +2,9 @@
 import numpy as np
 
 from ..activations import sigmoid
-from ._engine import _Case, _Out, _num, _run, _single
+from .engine import Case, Check, Output, single_output
+from .messages import number
+from .registry import checker
 
 __all__ = ["check_sigmoid", "check_sigmoid_derivative", "check_tanh", "check_tanh_derivative"]
 
@@ -10,26 +12,36 @@ __all__ = ["check_sigmoid", "check_sigmoid_derivative", "check_tanh", "check_tan
 def _activation_cases():
     rng = np.random.default_rng(0)
     return [
-        _Case("z = 9 values from -4 to 4", (np.linspace(-4.0, 4.0, 9),)),
-        _Case("z of shape (3, 4), random values", (rng.normal(0.0, 2.0, (3, 4)),)),
-        _Case("z of shape (2, 3, 2) in float32", (rng.normal(0.0, 2.0, (2, 3, 2)).astype(np.float32),),
+        Case("z = 9 values from -4 to 4", (np.linspace(-4.0, 4.0, 9),)),
+        Case("z of shape (3, 4), random values", (rng.normal(0.0, 2.0, (3, 4)),)),
+        Case("z of shape (2, 3, 2) in float32", (rng.normal(0.0, 2.0, (2, 3, 2)).astype(np.float32),),
               float32=True),
-        _Case("z = [-1000, -30, 0, 30, 1000], far out in both tails",
+        Case("z = [-1000, -30, 0, 30, 1000], far out in both tails",
               (np.array([-1000.0, -30.0, 0.0, 30.0, 1000.0]),), tol=(1e-6, 1e-15)),
     ]
 
 
 def _activation_check(name, fn, reference, mutants, warn_hint, hint):
-    out = _Out("the result", axes="the shape of z", hint=hint,
-               locate=lambda case, i: f"where z = {_num(case.args[0][i])}")
-    return _run(name, fn, _activation_cases(), reference, _single(out), mutants=mutants,
-                arg_names=("z",), warn_hint=warn_hint)
+    out = Output("the result", axes="the shape of z", hint=hint,
+               locate=lambda case, i: f"where z = {number(case.args[0][i])}")
+    return Check(name, _activation_cases(), reference, single_output(out), mutants=mutants,
+                arg_names=("z",), warn_hint=warn_hint).run(fn)
 
 
 def _s(z):
     return sigmoid(z)
 
 
+def _sigmoid_derivative(z):
+    """s (1 - s) written as s(z) s(-z), without the cancellation in 1 - s."""
+    return _s(z) * _s(-z)
+
+
+def _tanh_derivative(z):
+    return 1 - np.tanh(z) ** 2
+
+
+@checker("ex_activations", reference=sigmoid)
 def check_sigmoid(fn):
     """Check sigmoid(z) = 1 / (1 + exp(-z)): values, shape, dtype, and no overflow for large |z|."""
     __tracebackhide__ = True
@@ -49,6 +61,7 @@ def check_sigmoid(fn):
                              "sigmoid(2) is about 0.8808, and sigmoid(-z) = 1 - sigmoid(z).")
 
 
+@checker("ex_activations", reference=_sigmoid_derivative)
 def check_sigmoid_derivative(fn):
     """Check sigmoid_derivative(z) = sigmoid(z) (1 - sigmoid(z)), as a function of z."""
     __tracebackhide__ = True
@@ -69,12 +82,12 @@ def check_sigmoid_derivative(fn):
         ("matches e^-z / (1 + e^-z)^2, right on paper but nan (inf / inf) once e^-z "
          "overflows. " + overflow, lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2),
     ]
-    exact = lambda z: _s(z) * _s(-z)  # = s (1 - s), without cancellation in 1 - s  # noqa: E731
-    return _activation_check("sigmoid_derivative", fn, exact, mutants,
+    return _activation_check("sigmoid_derivative", fn, _sigmoid_derivative, mutants,
                              overflow, "The derivative is 0.25 at z = 0, the same at z and -z, "
                                        "and falls towards 0 on both sides.")
 
 
+@checker("ex_activations", reference=np.tanh)
 def check_tanh(fn):
     """Check tanh(z): values, shape, dtype, and no overflow for large |z|."""
     __tracebackhide__ = True
@@ -99,6 +112,7 @@ def check_tanh(fn):
                              "about 0.7616, and tanh(-z) = -tanh(z).")
 
 
+@checker("ex_activations", reference=_tanh_derivative)
 def check_tanh_derivative(fn):
     """Check tanh_derivative(z) = 1 - tanh(z)^2, as a function of z."""
     __tracebackhide__ = True
@@ -113,6 +127,6 @@ def check_tanh_derivative(fn):
         ("matches tanh(z) itself, not its derivative.", np.tanh),
         ("matches 1 + tanh(z)^2: check the sign.", lambda z: 1 + np.tanh(z) ** 2),
     ]
-    return _activation_check("tanh_derivative", fn, lambda z: 1 - np.tanh(z) ** 2, mutants,
+    return _activation_check("tanh_derivative", fn, _tanh_derivative, mutants,
                              overflow, "The derivative is 1 at z = 0, the same at z and -z, "
                                        "and falls towards 0 on both sides.")

@@ -1,12 +1,16 @@
 """Checkers for the forecasting exercises: the leak-free pipeline, the baseline, the metrics.
 
-scikit-learn and the lstm_lib modules they compare with are imported only when a check runs.
+scikit-learn, slow to import, is imported only when a diagnosis needs it.
 """
 import numpy as np
 
-from ._engine import (
-    _Case, _Failure, _Out, _describe, _message, _num, _returned, _run, _single, _unpack,
-)
+from .. import metrics
+from ..baselines import persistence
+from ..windows import prepare, split_points
+from .engine import Case, Check, Output, single_output
+from .errors import Failure
+from .messages import describe, message, number, returned, unpack
+from .registry import checker
 
 __all__ = [
     "check_split_scale_window", "check_persistence_forecast", "check_rmse", "check_mae",
@@ -19,32 +23,30 @@ _WINDOW_NAMES = ("X_train", "y_train", "X_val", "y_val", "X_test", "y_test", "sc
 
 
 def _prepared(prices, lookback, train=0.7, validation=0.15):
-    from ..windows import prepare
-
     d = prepare(prices, lookback, 1, train, validation, "minmax")
     return d.train.X, d.train.y, d.validation.X, d.validation.y, d.test.X, d.test.y, d.scaler
 
 
 def _window_outputs(raw, case, name):
-    items = _unpack(name, raw, _WINDOW_NAMES)
+    items = unpack(name, raw, _WINDOW_NAMES)
     scaler, prices = items[6], case.args[0]
     if not hasattr(scaler, "transform"):
-        raise _Failure(_message(
+        raise Failure(message(
             [f"{name}: scaler, the seventh value returned, should be the fitted scaler (an object "
-             f"with .transform, such as MinMaxScaler); it is {_describe(scaler)}."]))
+             f"with .transform, such as MinMaxScaler); it is {describe(scaler)}."]))
     try:
         scaled = np.asarray(scaler.transform(np.reshape(prices, (-1, 1))), dtype=float).ravel()
     except Exception as exc:
-        raise _Failure(_message(
+        raise Failure(message(
             [f"{name}: scaler.transform(prices.reshape(-1, 1)) raised {type(exc).__name__}: "
              f"{str(exc)[:100]}"], "Return the scaler after fitting it.")) from exc
-    day = lambda case, i: f"day {i[0]}, price {_num(case.args[0][i[0]])}"  # noqa: E731
-    out = [(_Out("scaler", _returned(6), hint="The scaler is compared through "
+    day = lambda case, i: f"day {i[0]}, price {number(case.args[0][i[0]])}"  # noqa: E731
+    out = [(Output("scaler", returned(6), hint="The scaler is compared through "
                  "scaler.transform(prices): fit a MinMaxScaler on the training days only.",
                  locate=day), scaled)]
     for k, n in enumerate(_WINDOW_NAMES[:6]):
         axes = "(windows, lookback, 1)" if n.startswith("X") else "(windows, 1)"
-        out.append((_Out(n, _returned(k), axes, keep_dtype=False,
+        out.append((Output(n, returned(k), axes, keep_dtype=False,
                          hint="Window k holds the scaled prices of days k .. k + lookback - 1 "
                               "and its target is day k + lookback."), items[k]))
     return out
@@ -58,7 +60,7 @@ def _truncated(n, train, validation):
 def _truncation_hint(point, n, fraction):
     """Why int(n * fraction) is not the split point (train_end or validation_end) the task asks for."""
     formula = {"train_end": "N * train", "validation_end": "N * (train + validation)"}[point]
-    return (f"Your {point} matches int({n} * {fraction:g}) = int({_num(n * fraction)}) = "
+    return (f"Your {point} matches int({n} * {fraction:g}) = int({number(n * fraction)}) = "
             f"{int(n * fraction)}: int() drops the decimals. The task rounds to the nearest day: "
             f"{point} = int(round({formula})) = {int(round(n * fraction))}. Round both split "
             "points so.")
@@ -93,15 +95,13 @@ def _scaler_statistics(scaler, prices, train_end):
     low, high = getattr(scaler, "data_min_", None), getattr(scaler, "data_max_", None)
     if low is None or high is None:
         return ""
-    return (f" (It was fitted on prices from {_num(np.ravel(low)[0])} to {_num(np.ravel(high)[0])}; "
-            f"the training days run from {_num(prices[:train_end].min())} to "
-            f"{_num(prices[:train_end].max())}.)")
+    return (f" (It was fitted on prices from {number(np.ravel(low)[0])} to {number(np.ravel(high)[0])}; "
+            f"the training days run from {number(prices[:train_end].min())} to "
+            f"{number(prices[:train_end].max())}.)")
 
 
 def _window_diagnosis(case, raw, got, k):
     """Find where each of the learner's windows sits in the scaled series, and say what is off."""
-    from ..windows import split_points
-
     prices, lookback = case.args
     train, validation = case.kwargs.get("train", 0.7), case.kwargs.get("validation", 0.15)
     train_end, validation_end = split_points(len(prices), train, validation)
@@ -169,6 +169,7 @@ def _window_diagnosis(case, raw, got, k):
     return ""
 
 
+@checker("ex_forecasting", reference=_prepared)
 def check_split_scale_window(fn):
     """Check split_scale_window(prices, lookback, train=0.7, validation=0.15).
 
@@ -184,29 +185,29 @@ def check_split_scale_window(fn):
     odd = 80 + np.cumsum(rng.normal(0.0, 1.0, 47))
     odd[32] = odd[:32].max() + 2.0  # the last training day is the highest: int() would miss it
     cases = [
-        _Case("60 days of prices, lookback 5, default fractions (train 0.7, validation 0.15)",
+        Case("60 days of prices, lookback 5, default fractions (train 0.7, validation 0.15)",
               (walk, 5)),
-        _Case("50 days whose prices climb after the training period, lookback 3, train 0.6, "
+        Case("50 days whose prices climb after the training period, lookback 3, train 0.6, "
               "validation 0.2", (climb, 3), dict(train=0.6, validation=0.2)),
-        _Case("20 days, lookback 2, train 0.5, validation 0.25", (short, 2),
+        Case("20 days, lookback 2, train 0.5, validation 0.25", (short, 2),
               dict(train=0.5, validation=0.25)),
-        _Case("47 days, lookback 4, default fractions: 47 * 0.7 = 32.9 training days, a "
+        Case("47 days, lookback 4, default fractions: 47 * 0.7 = 32.9 training days, a "
               "fraction of a day to round", (odd, 4)),
     ]
-    return _run("split_scale_window", fn, cases, _prepared, _window_outputs, diagnose=_window_diagnosis,
-                arg_names=("prices", "lookback"))
+    return Check("split_scale_window", cases, _prepared, _window_outputs, diagnose=_window_diagnosis,
+                arg_names=("prices", "lookback")).run(fn)
 
 
+@checker("ex_forecasting", reference=persistence)
 def check_persistence_forecast(fn):
     """Check persistence_forecast(X) -> (windows, 1): the last value of each window's first feature."""
     __tracebackhide__ = True
-    from ..baselines import persistence
 
     rng = np.random.default_rng(90)
     cases = [
-        _Case("6 windows of 4 days, 1 feature", (100 + np.cumsum(rng.normal(size=(6, 4, 1)), axis=1),)),
-        _Case("3 windows of 5 days, 3 features (the first is the price)", (rng.normal(size=(3, 5, 3)),)),
-        _Case("1 window of 1 day, 1 feature", (np.array([[[42.0]]]),)),
+        Case("6 windows of 4 days, 1 feature", (100 + np.cumsum(rng.normal(size=(6, 4, 1)), axis=1),)),
+        Case("3 windows of 5 days, 3 features (the first is the price)", (rng.normal(size=(3, 5, 3)),)),
+        Case("1 window of 1 day, 1 feature", (np.array([[[42.0]]]),)),
     ]
     mutants = [
         ("matches the first day of each window; persistence repeats the last day, the most "
@@ -218,10 +219,10 @@ def check_persistence_forecast(fn):
         ("matches the last day of every feature; the forecast is for the first feature only, "
          "the price, as an array of shape (windows, 1).", lambda X: X[:, -1, :]),
     ]
-    out = _Out("the forecast", axes="(windows, 1)", keep_dtype=False,
+    out = Output("the forecast", axes="(windows, 1)", keep_dtype=False,
                hint="The persistence forecast of each window is its last value of the first feature.")
-    return _run("persistence_forecast", fn, cases, persistence, _single(out), mutants=mutants,
-                arg_names=("X",))
+    return Check("persistence_forecast", cases, persistence, single_output(out), mutants=mutants,
+                arg_names=("X",)).run(fn)
 
 
 def _metric_cases(seed):
@@ -230,29 +231,28 @@ def _metric_cases(seed):
     predicted = actual + np.array([0.8, -1.5, 0.4, -0.3, 2.1, -0.9, 0.6, -2.4])
     walk = 50 + np.cumsum(rng.normal(size=(12, 1)), axis=0)
     return [
-        _Case("8 days, 1-D arrays, errors of both signs", (actual, predicted)),
-        _Case("12 days, arrays of shape (12, 1) as a model's predict returns them",
+        Case("8 days, 1-D arrays, errors of both signs", (actual, predicted)),
+        Case("12 days, arrays of shape (12, 1) as a model's predict returns them",
               (walk, walk + rng.normal(0.0, 1.5, (12, 1)))),
-        _Case("a perfect forecast (every error 0)", (actual, actual.copy())),
-        _Case("one day", (np.array([80.0]), np.array([83.0]))),
+        Case("a perfect forecast (every error 0)", (actual, actual.copy())),
+        Case("one day", (np.array([80.0]), np.array([83.0]))),
     ]
 
 
 def _metric_check(name, fn, reference, mutants, cases, hint):
-    out = _Out("the result", number=True, keep_dtype=False, hint=hint)
+    out = Output("the result", number=True, keep_dtype=False, hint=hint)
     names = ("actual", "predicted", "previous")
-    return _run(name, fn, cases, reference, _single(out), mutants=mutants, arg_names=names)
+    return Check(name, cases, reference, single_output(out), mutants=mutants, arg_names=names).run(fn)
 
 
 def _errors(a, p):
     return np.asarray(a, dtype=float) - np.asarray(p, dtype=float)
 
 
+@checker("ex_forecasting", reference=metrics.rmse)
 def check_rmse(fn):
     """Check rmse(actual, predicted) against lstm_lib.metrics.rmse."""
     __tracebackhide__ = True
-    from .. import metrics
-
     mutants = [
         ("matches the mean squared error: take the square root of the mean.",
          lambda a, p: np.mean(_errors(a, p) ** 2)),
@@ -270,11 +270,10 @@ def check_rmse(fn):
                          "actual - predicted, one number for all days.")
 
 
+@checker("ex_forecasting", reference=metrics.mae)
 def check_mae(fn):
     """Check mae(actual, predicted) against lstm_lib.metrics.mae."""
     __tracebackhide__ = True
-    from .. import metrics
-
     mutants = [
         ("matches the mean of the signed errors, in which over- and under-predictions cancel: "
          "take the absolute value of each error first.", lambda a, p: np.mean(_errors(a, p))),
@@ -288,11 +287,10 @@ def check_mae(fn):
                          "MAE is the mean of the absolute errors |actual - predicted|.")
 
 
+@checker("ex_forecasting", reference=metrics.mape)
 def check_mape(fn):
     """Check mape(actual, predicted) against lstm_lib.metrics.mape (in percent)."""
     __tracebackhide__ = True
-    from .. import metrics
-
     actual = lambda a: np.asarray(a, dtype=float)  # noqa: E731
     mutants = [
         ("matches the right quantity as a fraction; MAPE is in percent: multiply by 100.",
@@ -305,13 +303,14 @@ def check_mape(fn):
          "own percentage error.", lambda a, p: 100 * np.mean(np.abs(_errors(a, p))) / np.mean(actual(a))),
     ]
     cases = _metric_cases(120)
-    cases.insert(2, _Case("6 days with prices from 2 to 120, so that small prices weigh more",
+    cases.insert(2, Case("6 days with prices from 2 to 120, so that small prices weigh more",
                           (np.array([2.0, 120.0, 5.0, 80.0, 3.0, 60.0]),
                            np.array([2.5, 118.0, 4.0, 83.0, 3.3, 61.0]))))
     return _metric_check("mape", fn, metrics.mape, mutants, cases,
                          "MAPE is 100 times the mean of |actual - predicted| / |actual|.")
 
 
+@checker("ex_forecasting", reference=metrics.directional_accuracy)
 def check_directional_accuracy(fn):
     """Check directional_accuracy(actual, predicted, previous) against lstm_lib.metrics.
 
@@ -319,8 +318,6 @@ def check_directional_accuracy(fn):
     previous); the cases include days without either.
     """
     __tracebackhide__ = True
-    from .. import metrics
-
     # No case leaves no day to judge (the reference then returns NaN): the engine would count
     # the learner's NaN against the reference's NaN as a mismatch.
     rng = np.random.default_rng(130)
@@ -332,12 +329,12 @@ def check_directional_accuracy(fn):
     forecast = np.array([21.0, 21.0, 20.0, 20.5, 21.5, 21.0, 22.0, 22.5, 22.5, 21.5, 24.5, 23.5])
     walk = 50 + np.cumsum(rng.normal(size=16)).reshape(-1, 1)
     cases = [
-        _Case("10 days, two of them without a price move", (actual, predicted, previous)),
-        _Case("15 days, arrays of shape (15, 1)",
+        Case("10 days, two of them without a price move", (actual, predicted, previous)),
+        Case("15 days, arrays of shape (15, 1)",
               (walk[1:], walk[1:] + rng.normal(0.0, 1.0, (15, 1)), walk[:-1])),
-        _Case("3 days", (np.array([10.0, 11.0, 10.5]), np.array([10.4, 10.2, 10.9]),
+        Case("3 days", (np.array([10.0, 11.0, 10.5]), np.array([10.4, 10.2, 10.9]),
                          np.array([10.2, 10.0, 11.0]))),
-        _Case("12 days; on 4 of them the forecast repeats the last price (it predicts no move), "
+        Case("12 days; on 4 of them the forecast repeats the last price (it predicts no move), "
               "on 2 the price did not move, on 1 neither moved",
               (np.append(last[1:], 24.5), forecast, last)),
     ]

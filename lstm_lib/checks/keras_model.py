@@ -2,12 +2,15 @@
 
 Keras is imported only when the check runs.
 """
+import dataclasses
 import warnings
 
 from .. import lstm
-from ._engine import (
-    CheckFailed, _Failure, _NotDone, _call_learner, _describe, _message, _require_function, _say,
-)
+from ..keras_setup import load_keras
+from .engine import Case, Check
+from .errors import Failure
+from .messages import describe, message
+from .registry import checker
 
 __all__ = ["check_build_model"]
 
@@ -17,15 +20,15 @@ def _fmt(count):
 
 
 def _model_failure(lines, hint, heading):
-    return _Failure(_message([lines[0], f"  {heading}", *lines[1:]], hint))
+    return Failure(message([lines[0], f"  {heading}", *lines[1:]], hint))
 
 
 def _check_model(keras, model, lookback, n_features, heading):
     """Explain the first way in which model differs from LSTM(64) -> Dense(32) -> Dense(32) -> Dense(1)."""
     if model is None:
-        raise _Failure(_message(["build_model returned None."], "End the function with `return model`."))
+        raise Failure(message(["build_model returned None."], "End the function with `return model`."))
     if not isinstance(model, keras.Model):
-        raise _Failure(_message([f"build_model returned {_describe(model)}, not a Keras model."],
+        raise Failure(message([f"build_model returned {describe(model)}, not a Keras model."],
                                 "Return the keras.Sequential (or keras.Model) you built."))
     try:
         input_shape = tuple(model.inputs[0].shape)
@@ -70,7 +73,7 @@ def _check_model(keras, model, lookback, n_features, heading):
             "Dense layers run on each step. Here only the last hidden state goes on: leave "
             "return_sequences at its default, False.", heading)
     counts = [layer.count_params() for layer in layers]
-    expected = [lstm.param_count(64, n_features), 64 * 32 + 32, 32 * 32 + 32, 32 + 1]
+    expected = _expected_counts(n_features)
     if counts != expected or model.count_params() != sum(expected):
         table = [f"  {kind:<6} expected {_fmt(e):>7}, yours {_fmt(c):>7}"
                  for kind, e, c in zip(kinds, expected, counts)]
@@ -126,10 +129,55 @@ def _check_activations(layers, heading):
              "none (linear)."], hint, heading)
 
 
+def _expected_counts(n_features):
+    """The parameters of each layer: LSTM(64), Dense(32), Dense(32), Dense(1)."""
+    return [lstm.param_count(64, n_features), 64 * 32 + 32, 32 * 32 + 32, 32 + 1]
+
+
 def _expected_params(n_features):
-    return lstm.param_count(64, n_features) + 64 * 32 + 32 + 32 * 32 + 32 + 33
+    return sum(_expected_counts(n_features))
 
 
+def _reference_model(lookback, n_features=1):
+    """The model the task asks for."""
+    keras = load_keras()
+    return keras.Sequential([
+        keras.Input(shape=(lookback, n_features)),
+        keras.layers.LSTM(64),
+        keras.layers.Dense(32, activation="relu"),
+        keras.layers.Dense(32, activation="relu"),
+        keras.layers.Dense(1),
+    ])
+
+
+_NDIM_HINT = (r"ndim=3|expected ndim", "An LSTM layer reads 3-D input (batch, lookback, "
+              "features): give keras.Input the shape (lookback, n_features).")
+
+
+@dataclasses.dataclass(frozen=True)
+class _ModelCheck(Check):
+    """A Check whose cases build a Keras model, compared with the task's layer by layer."""
+
+    def check_case(self, fn, case, heading):
+        __tracebackhide__ = True
+        keras = load_keras()  # imported on the first case, not with lstm_lib.checks
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Keras' advice to use keras.Input, said below
+            model = self.call_learner(fn, case.args, case.kwargs, heading)
+        _check_model(keras, model, *case.args, heading)
+
+    def passed(self):
+        return (f"{self.name}: all {len(self.cases)} checks passed "
+                f"({_fmt(_expected_params(1))} parameters with one feature).")
+
+
+def _model_case(lookback, n_features):
+    features = f"{n_features} feature{'s' if n_features > 1 else ''}"
+    return Case(f"lookback {lookback}, {features}, so {_fmt(_expected_params(n_features))} "
+                "parameters", (lookback, n_features))
+
+
+@checker("ex_forecasting", reference=_reference_model)
 def check_build_model(fn):
     """Check build_model(lookback, n_features=1): LSTM(64) -> Dense(32) -> Dense(32) -> Dense(1).
 
@@ -138,28 +186,6 @@ def check_build_model(fn):
     activations: the LSTM's defaults, ReLU in the hidden Dense layers, none in the output layer.
     """
     __tracebackhide__ = True
-    _require_function("build_model", fn)
-    from ..keras_setup import load_keras
-
-    keras = load_keras()
-    cases = [(10, 1), (30, 3)]
-    try:
-        for number, (lookback, n_features) in enumerate(cases, 1):
-            heading = (f"Case {number} of {len(cases)}: lookback {lookback}, {n_features} "
-                       f"feature{'s' if n_features > 1 else ''}, so "
-                       f"{_fmt(_expected_params(n_features))} parameters.")
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # Keras' advice to use keras.Input, said below
-                model = _call_learner("build_model", fn, None, (lookback, n_features), {},
-                                      heading, ((r"ndim=3|expected ndim", "An LSTM layer reads "
-                                                 "3-D input (batch, lookback, features): give "
-                                                 "keras.Input the shape (lookback, n_features)."),))
-            _check_model(keras, model, lookback, n_features, heading)
-    except _NotDone as not_done:
-        _say(not_done.args[0])
-        return False
-    except _Failure as failure:
-        raise CheckFailed(failure.args[0]) from failure.__cause__
-    _say(f"build_model: all {len(cases)} checks passed ({_fmt(_expected_params(1))} parameters "
-         "with one feature).")
-    return True
+    cases = [_model_case(10, 1), _model_case(30, 3)]
+    return _ModelCheck("build_model", cases, reference=_reference_model,
+                       exc_hints=(_NDIM_HINT,)).run(fn)

@@ -8,11 +8,12 @@ import copy
 import numpy as np
 
 from .. import lstm
-from ._engine import (
-    _Case, _Failure, _NotDone, _Out, _describe, _divided_by, _factor, _locals_at_return, _message,
-    _not_done_line, _returned, _run, _same, _unpack, _wrong,
-)
-from .lstm_forward import _MATMUL_HINT_LSTM, _cell_case, _lstm_params
+from . import compare
+from .engine import Case, Check, Output, locals_at_return
+from .errors import Failure, NotDone
+from .lstm_forward import MATMUL_HINT_LSTM, cell_case, lstm_params
+from .messages import describe, message, not_done_line, returned, unpack
+from .registry import checker
 
 __all__ = ["check_lstm_cell_backward", "check_lstm_backward"]
 
@@ -61,17 +62,17 @@ _SHAPE_HINT = ("Print the .shape of every gradient you make: each has the shape 
 def _grad_outputs(names, axes, hint):
     """outputs() for backward functions: three gradients, then grads split into its three arrays."""
     def outputs(raw, case, name):
-        *first, grads = _unpack(name, raw, names)
+        *first, grads = unpack(name, raw, names)
         if not isinstance(grads, (tuple, list)) or len(grads) != 3:
-            raise _Failure(_message([
+            raise Failure(message([
                 f"{name}: grads, the fourth value returned, should hold three arrays, the "
                 f"gradients of kernel, recurrent_kernel and bias (as LSTMParams does); it is "
-                f"{_describe(grads)}."]))
-        items = [(_Out(n, _returned(k), a, hint, _SHAPE_HINT), v)
+                f"{describe(grads)}."]))
+        items = [(Output(n, returned(k), a, hint, _SHAPE_HINT), v)
                  for k, (n, a, v) in enumerate(zip(names, axes, first))]
         weights = (("kernel", "(input_dim, 4 * units)"), ("recurrent_kernel", "(units, 4 * units)"),
                    ("bias", "(4 * units,)"))
-        items += [(_Out(f"grads.{w}", "in the fourth value returned", a, hint, _SHAPE_HINT), v)
+        items += [(Output(f"grads.{w}", "in the fourth value returned", a, hint, _SHAPE_HINT), v)
                   for (w, a), v in zip(weights, grads)]
         return items
     return outputs
@@ -82,13 +83,24 @@ def _words(names):
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
 
 
-def _factor_hint(name, c, sizes):
-    """A hint for an output that is the right gradient times c; sizes: (words, size, why)."""
-    found = _divided_by(c, sizes)
-    if found is None:
+def _factor_hint(output, right, case, sizes):
+    """A hint when output (name, value) is the right gradient divided by one of sizes, else "".
+
+    sizes: (words, size, why), such as ("the batch size", B, why one must not divide by it).
+    """
+    name, value = output
+    c = compare.factor(value, right, case)
+    found = c and compare.divided_by(c, sizes)
+    if not found:
         return ""
     words, size, why = found
     return f"Your {name} is the right gradient divided by {size}, {words}: {why}"
+
+
+def _right_outputs(outputs, reference, case, got, k):
+    """The reference's outputs for case, or None when output k has another shape than its own."""
+    right = outputs(reference(*case.args), case, "reference")
+    return right if np.shape(got[k][1]) == np.shape(right[k][1]) else None
 
 
 _BATCH_WHY = ("dh_t is already the gradient of the loss, with any average the loss takes, and a "
@@ -131,21 +143,21 @@ def _wrong_blocks(mine, right, units, case):
     """The blocks (of "ifco") of a (..., 4 * units) array that differ from the right one."""
     H = units
     return [name for k, name in enumerate("ifco")
-            if _wrong(mine[..., k * H:(k + 1) * H], right[..., k * H:(k + 1) * H], case).any()]
+            if compare.wrong(mine[..., k * H:(k + 1) * H], right[..., k * H:(k + 1) * H], case).any()]
 
 
 _FROM_DC = ("all three come from dc, the gradient at c_t: "
             + _GATE_WHY["dc"].replace("the gradient at c_t has", "it has"))
 
 
-def _gate_diagnosis(mine, right, returned, output, units, case):
+def _gate_diagnosis(mine, right, values_returned, output, units, case):
     """Name the first of the learner's do, dc, di, df, dg, dz (their local variables) that is wrong."""
     seen = {}  # name -> whether it is right, in the order of the chain rule
     for name in ("do", "dc", "di", "df", "dg", "dz"):
         value = mine.get(name)
         if (isinstance(value, np.ndarray) and value.shape == right[name].shape
-                and not any(value is r for r in returned)):  # else absent, or a name used otherwise
-            seen[name] = not _wrong(value, right[name], case).any()
+                and not any(value is r for r in values_returned)):  # else absent, or a name used otherwise
+            seen[name] = not compare.wrong(value, right[name], case).any()
     good = [name for name, ok in seen.items() if ok]
     wrong = [name for name, ok in seen.items() if not ok]
     if not wrong:
@@ -199,31 +211,32 @@ def _run_learner_forward(name, forward_name, fn, forward, args, heading, probe):
         try:  # is the backward function itself still a stub?
             probe()
         except NotImplementedError as own:
-            raise _NotDone(_not_done_line(name, fn, own)) from None
+            raise NotDone(not_done_line(name, fn, own)) from None
         except Exception:
             pass
-        raise _NotDone(f"{name} is checked through your {forward_name}, which is not done yet: "
+        raise NotDone(f"{name} is checked through your {forward_name}, which is not done yet: "
                        f"finish {forward_name} first, then run this check again.") from None
     except Exception as exc:
-        raise _Failure(_message(
+        raise Failure(message(
             [f"{name} is checked by running your {forward_name} first, and it raised "
              f"{type(exc).__name__}: {str(exc)[:120]}", f"  {heading}"],
             f"Run check_{forward_name}({forward_name}) and fix what it reports first.")) from exc
     if not isinstance(result, (tuple, list)) or len(result) != 3:
-        raise _Failure(_message(
+        raise Failure(message(
             [f"{name} is checked by running your {forward_name} first, which returned "
-             f"{_describe(result)} instead of three values."],
+             f"{describe(result)} instead of three values."],
             f"Run check_{forward_name}({forward_name}) and fix what it reports first."))
     expected = getattr(lstm, forward_name)(*args)
     for k in (0, 1):
-        if not _same(result[k], expected[k], _Case("", (), tol=(1e-4, 1e-5))):
-            raise _Failure(_message(
+        if not compare.same(result[k], expected[k], Case("", (), tol=(1e-4, 1e-5))):
+            raise Failure(message(
                 [f"{name} is checked by running your {forward_name} and then your {name}, but "
                  f"your {forward_name} does not agree with the reference yet.", f"  {heading}"],
                 f"Run check_{forward_name}({forward_name}) and fix what it reports first."))
     return result[2]
 
 
+@checker("ex_lstm", reference=lstm.lstm_cell_backward)
 def check_lstm_cell_backward(fn, forward=None):
     """Check lstm_cell_backward(dh_t, dc_t, cache) -> (dx_t, dh_prev, dc_prev, grads).
 
@@ -235,10 +248,10 @@ def check_lstm_cell_backward(fn, forward=None):
     forward = _backward_forward("lstm_cell_forward", fn, forward)
 
     def case(label, B, D, H, dtype=np.float64, dc_zero=False):
-        x, h, c, p = _cell_case(rng, B, D, H, dtype)
+        x, h, c, p = cell_case(rng, B, D, H, dtype)
         dh = rng.normal(size=(B, H)).astype(dtype)
         dc = np.zeros((B, H), dtype) if dc_zero else rng.normal(size=(B, H)).astype(dtype)
-        return _Case(label, (x, h, c, p, dh, dc), float32=dtype == np.float32)
+        return Case(label, (x, h, c, p, dh, dc), float32=dtype == np.float32)
 
     cases = [
         case("batch 3, 2 features, 4 units; random weights, states and upstream gradients "
@@ -278,23 +291,23 @@ def check_lstm_cell_backward(fn, forward=None):
 
     def diagnose(case, raw, got, k):
         """A constant factor; else the first wrong gate-level quantity; else dz's wrong blocks."""
-        out, value = got[k]
-        right = outputs(reference(*case.args), case, "reference")
-        if np.shape(value) != np.shape(right[k][1]):
-            return ""
+        out = got[k][0]
+        right = _right_outputs(outputs, reference, case, got, k)
         x, h, c, p, dh, dc = case.args
-        factor = _factor(value, right[k][1], case)
-        hint = factor and _factor_hint(out.name, factor, [("the batch size", len(x), _BATCH_WHY)])
+        sizes = [("the batch size", len(x), _BATCH_WHY)]
+        if right is None:
+            return ""
+        hint = _factor_hint((out.name, got[k][1]), right[k][1], case, sizes)
         if hint:
             return hint
-        mine = _locals_at_return(fn, lambda: call(fn, *copy.deepcopy(case.args)))
-        returned = [v for _, v in got]
-        return (_gate_diagnosis(mine, _gate_gradients(*case.args), returned, out.name, p.units, case)
+        mine = locals_at_return(fn, lambda: call(fn, *copy.deepcopy(case.args)))
+        values_returned = [v for _, v in got]
+        return (_gate_diagnosis(mine, _gate_gradients(*case.args), values_returned, out.name, p.units, case)
                 or _bias_diagnosis(got[-1][1], right[-1][1], p.units, case))
 
-    return _run("lstm_cell_backward", fn, cases, reference, outputs, mutants=mutants, call=call,
-                diagnose=diagnose, exc_hints=(_MATMUL_HINT_LSTM,),
-                arg_names=("x_t", "h_prev", "c_prev", "params", "dh_t", "dc_t"))
+    return Check("lstm_cell_backward", cases, reference, outputs, mutants=mutants, call=call,
+                diagnose=diagnose, exc_hints=(MATMUL_HINT_LSTM,),
+                arg_names=("x_t", "h_prev", "c_prev", "params", "dh_t", "dc_t")).run(fn)
 
 
 def _sequence_backward_variant(x, p, h0, c0, dh_seq, dc_last, *, carry_dc=True, reset_to_last=False,
@@ -319,6 +332,7 @@ def _sequence_backward_variant(x, p, h0, c0, dh_seq, dc_last, *, carry_dc=True, 
     return (flat @ p.kernel.T).reshape(x.shape), dh_next, dc_out, grads
 
 
+@checker("ex_lstm", reference=lstm.lstm_backward)
 def check_lstm_backward(fn, forward=None):
     """Check lstm_backward(dh_seq, cache, dc_last=None) -> (dx, dh0, dc0, grads).
 
@@ -330,7 +344,7 @@ def check_lstm_backward(fn, forward=None):
     forward = _backward_forward("lstm_forward", fn, forward)
 
     def case(label, B, T, D, H, dtype=np.float64, initial=True, dc_last=True, last_only=False):
-        p = _lstm_params(rng, D, H, dtype)
+        p = lstm_params(rng, D, H, dtype)
         x = rng.normal(size=(B, T, D)).astype(dtype)
         h0 = rng.normal(0.0, 0.5, (B, H)).astype(dtype) if initial else None
         c0 = rng.normal(0.0, 1.0, (B, H)).astype(dtype) if initial else None
@@ -338,7 +352,7 @@ def check_lstm_backward(fn, forward=None):
         if last_only:
             dh_seq[:, :-1] = 0
         dcl = rng.normal(size=(B, H)).astype(dtype) if dc_last else None
-        return _Case(label, (x, p, h0, c0, dh_seq, dcl), float32=dtype == np.float32)
+        return Case(label, (x, p, h0, c0, dh_seq, dcl), float32=dtype == np.float32)
 
     cases = [
         case("batch 2, 4 time steps, 3 features, 2 units; non-zero h0 and c0, an upstream "
@@ -388,26 +402,25 @@ def check_lstm_backward(fn, forward=None):
 
     def diagnose(case, raw, got, k):
         """A constant factor (an average over steps or the batch), or right gradients summed wrong."""
-        out, value = got[k]
-        right = outputs(reference(*case.args), case, "reference")
-        if np.shape(value) != np.shape(right[k][1]):
-            return ""
+        out = got[k][0]
+        right = _right_outputs(outputs, reference, case, got, k)
         B, T = case.args[0].shape[:2]
         steps = ("the same weights serve every step, so their gradients add up over the steps: "
                  "sum them, do not average.")
-        factor = _factor(value, right[k][1], case)
-        hint = factor and _factor_hint(out.name, factor, [
-            ("the number of time steps T", T, steps), ("the batch size", B, _BATCH_WHY),
-            ("the batch size times the number of steps", B * T, "a weight's gradient is the sum "
-             "over every example and every step: do not average.")])
+        sizes = [("the number of time steps T", T, steps), ("the batch size", B, _BATCH_WHY),
+                 ("the batch size times the number of steps", B * T, "a weight's gradient is "
+                  "the sum over every example and every step: do not average.")]
+        if right is None:
+            return ""
+        hint = _factor_hint((out.name, got[k][1]), right[k][1], case, sizes)
         if hint:
             return hint
-        if k >= 3 and not any(_wrong(got[j][1], right[j][1], case).any() for j in range(3)):
+        if k >= 3 and not any(compare.wrong(got[j][1], right[j][1], case).any() for j in range(3)):
             return ("Your dx, dh0 and dc0 are right, so every step receives and sends back the "
                     f"right gradients: look at how you collect {out.name}. Each step's gradients "
                     "add to the totals (+=), at every step, and nothing else changes them.")
         return ""
 
-    return _run("lstm_backward", fn, cases, reference, outputs, mutants=mutants, call=call,
-                diagnose=diagnose, exc_hints=(_MATMUL_HINT_LSTM,),
-                arg_names=("x", "params", "h0", "c0", "dh_seq", "dc_last"))
+    return Check("lstm_backward", cases, reference, outputs, mutants=mutants, call=call,
+                diagnose=diagnose, exc_hints=(MATMUL_HINT_LSTM,),
+                arg_names=("x", "params", "h0", "c0", "dh_seq", "dc_last")).run(fn)

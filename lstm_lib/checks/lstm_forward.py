@@ -1,18 +1,21 @@
 """Checkers for the LSTM forward pass, one step and a whole sequence.
 
 Also the LSTM's known mistakes (_CELL_MISTAKES, _lstm_cell_variant) and the case makers that
-the backward checkers reuse.
+the backward checkers reuse (MATMUL_HINT_LSTM, lstm_params, cell_case).
 """
 import numpy as np
 
 from .. import lstm
 from ..activations import sigmoid
-from ._engine import _Case, _Out, _returned, _run, _unpack, _wrong
+from . import compare
+from .engine import Case, Check, Output
+from .messages import returned, unpack
+from .registry import checker
 
 __all__ = ["check_lstm_cell_forward", "check_lstm_forward"]
 
 
-_MATMUL_HINT_LSTM = (
+MATMUL_HINT_LSTM = (
     r"matmul|not aligned|core dimension",
     "A matrix product got arrays whose sizes do not fit. x_t is (batch, input_dim) and goes with "
     "kernel (input_dim, 4 units); h_prev is (batch, units) and goes with recurrent_kernel "
@@ -21,7 +24,7 @@ _MATMUL_HINT_LSTM = (
 )
 
 
-def _lstm_params(rng, D, H, dtype=np.float64):
+def lstm_params(rng, D, H, dtype=np.float64):
     shapes = ((D, 4 * H), (H, 4 * H), (4 * H,))
     return lstm.LSTMParams(*(rng.normal(0.0, 0.5, s).astype(dtype) for s in shapes))
 
@@ -78,8 +81,8 @@ _CELL_MISTAKES = [  # (hint, options of _lstm_cell_variant)
 ]
 
 
-def _cell_case(rng, B, D, H, dtype=np.float64, zero_state=False):
-    p = _lstm_params(rng, D, H, dtype)
+def cell_case(rng, B, D, H, dtype=np.float64, zero_state=False):
+    p = lstm_params(rng, D, H, dtype)
     x = rng.normal(size=(B, D)).astype(dtype)
     h = np.zeros((B, H), dtype) if zero_state else rng.normal(0.0, 0.5, (B, H)).astype(dtype)
     c = np.zeros((B, H), dtype) if zero_state else rng.normal(0.0, 1.0, (B, H)).astype(dtype)
@@ -91,24 +94,25 @@ def _state_outputs(names, axes, c_hint, h_hint):
     h_name, c_name, _ = names
 
     def outputs(raw, case, name):
-        h, c, _ = _unpack(name, raw, names)
-        return [(_Out(c_name, _returned(1), axes, c_hint), c), (_Out(h_name, _returned(0), axes, h_hint), h)]
+        h, c, _ = unpack(name, raw, names)
+        return [(Output(c_name, returned(1), axes, c_hint), c), (Output(h_name, returned(0), axes, h_hint), h)]
     return outputs
 
 
+@checker("ex_lstm", reference=lstm.lstm_cell_forward)
 def check_lstm_cell_forward(fn):
     """Check lstm_cell_forward(x_t, h_prev, c_prev, params) -> (h_t, c_t, cache); the cache is yours."""
     __tracebackhide__ = True
     rng = np.random.default_rng(40)
     cases = [
-        _Case("batch 3, 2 features, 5 units; random weights and bias, non-zero h_prev and c_prev",
-              _cell_case(rng, 3, 2, 5)),
-        _Case("batch 1, 1 feature, 1 unit", _cell_case(rng, 1, 1, 1)),
-        _Case("batch 2, 4 features, 4 units (as many features as units)", _cell_case(rng, 2, 4, 4)),
-        _Case("batch 4, 3 features, 2 units, every array float32",
-              _cell_case(rng, 4, 3, 2, np.float32), float32=True),
-        _Case("batch 2, 3 features, 2 units, h_prev and c_prev all zeros (a first step)",
-              _cell_case(rng, 2, 3, 2, zero_state=True)),
+        Case("batch 3, 2 features, 5 units; random weights and bias, non-zero h_prev and c_prev",
+              cell_case(rng, 3, 2, 5)),
+        Case("batch 1, 1 feature, 1 unit", cell_case(rng, 1, 1, 1)),
+        Case("batch 2, 4 features, 4 units (as many features as units)", cell_case(rng, 2, 4, 4)),
+        Case("batch 4, 3 features, 2 units, every array float32",
+              cell_case(rng, 4, 3, 2, np.float32), float32=True),
+        Case("batch 2, 3 features, 2 units, h_prev and c_prev all zeros (a first step)",
+              cell_case(rng, 2, 3, 2, zero_state=True)),
     ]
     mutants = [(hint, (lambda o: lambda x, h, c, p: (*_lstm_cell_variant(x, h, c, p, **o), None))(opts))
                for hint, opts in _CELL_MISTAKES]
@@ -117,8 +121,8 @@ def check_lstm_cell_forward(fn):
         "Check c_t = f * c_prev + i * g, and each of the four gates, each from its own block of z.",
         "c_t is right, so look at h_t = o * tanh(c_t) and the output gate o.",
     )
-    return _run("lstm_cell_forward", fn, cases, lstm.lstm_cell_forward, outputs, mutants=mutants,
-                exc_hints=(_MATMUL_HINT_LSTM,), arg_names=("x_t", "h_prev", "c_prev", "params"))
+    return Check("lstm_cell_forward", cases, lstm.lstm_cell_forward, outputs, mutants=mutants,
+                exc_hints=(MATMUL_HINT_LSTM,), arg_names=("x_t", "h_prev", "c_prev", "params")).run(fn)
 
 
 def _lstm_sequence_variant(x, p, h0=None, c0=None, *, carry=(True, True), use_initial=True,
@@ -139,13 +143,13 @@ def _lstm_sequence_variant(x, p, h0=None, c0=None, *, carry=(True, True), use_in
 
 
 def _sequence_case(rng, label, B, T, D, H, dtype=np.float64, initial=True):
-    p = _lstm_params(rng, D, H, dtype)
+    p = lstm_params(rng, D, H, dtype)
     x = rng.normal(size=(B, T, D)).astype(dtype)
     if not initial:
-        return _Case(label, (x, p), float32=dtype == np.float32)
+        return Case(label, (x, p), float32=dtype == np.float32)
     h0 = rng.normal(0.0, 0.5, (B, H)).astype(dtype)
     c0 = rng.normal(0.0, 1.0, (B, H)).astype(dtype)
-    return _Case(label, (x, p, h0, c0), float32=dtype == np.float32)
+    return Case(label, (x, p, h0, c0), float32=dtype == np.float32)
 
 
 def _steps_diagnosis(case, raw, got, k):
@@ -159,9 +163,9 @@ def _steps_diagnosis(case, raw, got, k):
     if value.shape != expected.shape:
         return ""
     T = expected.shape[1]
-    wrong = [bool(_wrong(value[:, t], expected[:, t], case).any()) for t in range(T)]
-    first = wrong.index(True) if any(wrong) else 0
-    if first == 0 or not all(wrong[first:]):
+    bad = [bool(compare.wrong(value[:, t], expected[:, t], case).any()) for t in range(T)]
+    first = bad.index(True) if any(bad) else 0
+    if first == 0 or not all(bad[first:]):
         return ""
     if first == T - 1:
         return (f"Your {out.name} is right at every step but the last, step {T - 1}, which your "
@@ -172,6 +176,7 @@ def _steps_diagnosis(case, raw, got, k):
             "h and c that the step before produced.")
 
 
+@checker("ex_lstm", reference=lstm.lstm_forward)
 def check_lstm_forward(fn):
     """Check lstm_forward(x, params, h0=None, c0=None) -> (h_seq, c_seq, cache); the cache is yours."""
     __tracebackhide__ = True
@@ -206,6 +211,6 @@ def check_lstm_forward(fn):
         "the step itself (check_lstm_cell_forward).",
         "c_seq is right, so look at how h_t is computed from c_t, and what is stored in h_seq.",
     )
-    return _run("lstm_forward", fn, cases, lstm.lstm_forward, outputs, mutants=mutants,
-                diagnose=_steps_diagnosis, exc_hints=(_MATMUL_HINT_LSTM,),
-                arg_names=("x", "params", "h0", "c0"))
+    return Check("lstm_forward", cases, lstm.lstm_forward, outputs, mutants=mutants,
+                diagnose=_steps_diagnosis, exc_hints=(MATMUL_HINT_LSTM,),
+                arg_names=("x", "params", "h0", "c0")).run(fn)

@@ -4,9 +4,10 @@ import numpy as np
 from .. import optim, rnn
 from ..activations import sigmoid
 from ..jacobians import rnn_jacobian_norms
-from ._engine import (
-    _Case, _Failure, _Out, _describe, _message, _num, _returned, _run, _single, _unpack,
-)
+from .engine import Case, Check, Output, single_output
+from .errors import Failure
+from .messages import describe, message, number, returned, unpack
+from .registry import checker
 
 __all__ = ["check_rnn_step", "check_jacobian_product_norms", "check_clip_by_global_norm"]
 
@@ -24,7 +25,7 @@ def _rnn_case(rng, label, B, D, H, dtype=np.float64, zero_state=False):
     params = rnn.RNNParams(*(rng.normal(0.0, 0.6, s).astype(dtype) for s in ((D, H), (H, H), (H,))))
     x_t = rng.normal(size=(B, D)).astype(dtype)
     h_prev = np.zeros((B, H), dtype) if zero_state else rng.normal(0.0, 0.8, (B, H)).astype(dtype)
-    return _Case(label, (x_t, h_prev, params), float32=dtype == np.float32)
+    return Case(label, (x_t, h_prev, params), float32=dtype == np.float32)
 
 
 def _rnn_step_variant(x, h, p, *, bias=1.0, recurrent=True, swap=False, t_kernel=False,
@@ -38,6 +39,7 @@ def _rnn_step_variant(x, h, p, *, bias=1.0, recurrent=True, swap=False, t_kernel
     return act(z)
 
 
+@checker("ex_rnn", reference=rnn.rnn_cell_forward)
 def check_rnn_step(fn):
     """Check rnn_step(x_t, h_prev, params) = tanh(x_t kernel + h_prev recurrent_kernel + bias)."""
     __tracebackhide__ = True
@@ -67,10 +69,10 @@ def check_rnn_step(fn):
          variant(act=sigmoid)),
         ("matches a step without the tanh.", variant(act=lambda z: z)),
     ]
-    out = _Out("h_t", axes="(batch, units)",
+    out = Output("h_t", axes="(batch, units)",
                hint="Check h_t = tanh(x_t @ kernel + h_prev @ recurrent_kernel + bias), term by term.")
-    return _run("rnn_step", fn, cases, rnn.rnn_cell_forward, _single(out), mutants=mutants,
-                exc_hints=(_MATMUL_HINT_RNN,), arg_names=("x_t", "h_prev", "params"))
+    return Check("rnn_step", cases, rnn.rnn_cell_forward, single_output(out), mutants=mutants,
+                exc_hints=(_MATMUL_HINT_RNN,), arg_names=("x_t", "h_prev", "params")).run(fn)
 
 
 def _norms_variant(x, p, h0=None, *, transpose=True, derivative=True, left=False, side="left",
@@ -93,6 +95,7 @@ def _norms_variant(x, p, h0=None, *, transpose=True, derivative=True, left=False
     return norms
 
 
+@checker("ex_rnn", reference=rnn_jacobian_norms)
 def check_jacobian_product_norms(fn):
     """Check jacobian_product_norms(x, params, h0=None) against lstm_lib.jacobians.rnn_jacobian_norms."""
     __tracebackhide__ = True
@@ -102,7 +105,7 @@ def check_jacobian_product_norms(fn):
         p = rnn.RNNParams(rng.normal(0, 0.5, (D, H)), rng.normal(0, scale, (H, H)), rng.normal(0, 0.3, H))
         x = rng.normal(size=(B, T, D))
         args = (x, p, rng.normal(0, 0.5, (B, H))) if h0 else (x, p)
-        return _Case(label, args, tol=(1e-6, 1e-300))
+        return Case(label, args, tol=(1e-6, 1e-300))
 
     cases = [
         case("batch 2, 5 time steps, 3 features, 4 units, h0 not given (zeros)", 2, 5, 3, 4),
@@ -127,11 +130,11 @@ def check_jacobian_product_norms(fn):
         ("matches lags 0 to T - 1: column 0 must hold lag 1, dh_T/dh_{T-1}, not the identity "
          "dh_T/dh_T.", variant(layout="lag0")),
     ]
-    out = _Out("the result", axes="(batch, lag)",
+    out = Output("the result", axes="(batch, lag)",
                hint="Check the step Jacobian diag(1 - h_t^2) W_hh at each step and how the "
                     "product grows by one Jacobian per lag.")
-    return _run("jacobian_product_norms", fn, cases, rnn_jacobian_norms, _single(out), mutants=mutants,
-                arg_names=("x", "params", "h0"))
+    return Check("jacobian_product_norms", cases, rnn_jacobian_norms, single_output(out), mutants=mutants,
+                arg_names=("x", "params", "h0")).run(fn)
 
 
 def _clip_variant(grads, max_norm, *, kind="global"):
@@ -154,6 +157,7 @@ def _clip_variant(grads, max_norm, *, kind="global"):
     raise ValueError(kind)
 
 
+@checker("ex_rnn", reference=optim.clip_by_global_norm)
 def check_clip_by_global_norm(fn):
     """Check clip_by_global_norm(grads, max_norm) -> (clipped, norm_before) against lstm_lib.optim."""
     __tracebackhide__ = True
@@ -161,36 +165,36 @@ def check_clip_by_global_norm(fn):
     big = [rng.normal(0, 0.6, (3, 4)), rng.normal(0, 0.15, 4), rng.normal(0, 1.2, (2, 2, 2))]
     small = [rng.normal(0, 0.1, (2, 3)), rng.normal(0, 0.1, 5)]
     f32 = [rng.normal(0, 1.0, (4, 2)).astype(np.float32), rng.normal(0, 1.0, 3).astype(np.float32)]
-    norm = lambda gs: _num(optim.global_norm(gs))  # noqa: E731
+    norm = lambda gs: number(optim.global_norm(gs))  # noqa: E731
     cases = [
-        _Case(f"3 arrays of shapes (3, 4), (4,), (2, 2, 2), global norm {norm(big)}, max_norm 1.0",
+        Case(f"3 arrays of shapes (3, 4), (4,), (2, 2, 2), global norm {norm(big)}, max_norm 1.0",
               (big, 1.0)),
-        _Case(f"2 arrays with global norm {norm(small)}, below max_norm 5.0: nothing to clip",
+        Case(f"2 arrays with global norm {norm(small)}, below max_norm 5.0: nothing to clip",
               (small, 5.0)),
-        _Case("one array of shape (6,), max_norm 0.5", ([rng.normal(0, 1.0, 6)], 0.5)),
-        _Case(f"2 float32 arrays, global norm {norm(f32)}, max_norm 0.1", (f32, 0.1), float32=True),
-        _Case("2 arrays of zeros (global norm 0), max_norm 1.0", ([np.zeros((2, 2)), np.zeros(3)], 1.0)),
+        Case("one array of shape (6,), max_norm 0.5", ([rng.normal(0, 1.0, 6)], 0.5)),
+        Case(f"2 float32 arrays, global norm {norm(f32)}, max_norm 0.1", (f32, 0.1), float32=True),
+        Case("2 arrays of zeros (global norm 0), max_norm 1.0", ([np.zeros((2, 2)), np.zeros(3)], 1.0)),
     ]
 
     def outputs(raw, case, name):
         grads, count = case.args[0], len(case.args[0])
         if (isinstance(raw, (list, tuple)) and len(raw) == count
                 and all(isinstance(r, np.ndarray) and r.shape == np.shape(g) for r, g in zip(raw, grads))):
-            raise _Failure(_message(
+            raise Failure(message(
                 [f"{name} returned only the clipped arrays, a {type(raw).__name__} of {count}; it "
                  "should return 2 values: clipped and norm_before."],
                 "Return the list and the global norm measured before clipping: "
                 "`return clipped, norm_before`."))
-        clipped, norm_before = _unpack(name, raw, ("clipped", "norm_before"))
+        clipped, norm_before = unpack(name, raw, ("clipped", "norm_before"))
         if not isinstance(clipped, (list, tuple)) or len(clipped) != count:
-            raise _Failure(_message([
+            raise Failure(message([
                 f"{name}: clipped, the first value returned, should be a list of {count} arrays, "
-                f"one for each array in grads; it is {_describe(clipped)}."]))
-        first = _Out("norm_before", _returned(1), number=True, keep_dtype=False,
+                f"one for each array in grads; it is {describe(clipped)}."]))
+        first = Output("norm_before", returned(1), number=True, keep_dtype=False,
                      hint="norm_before is the global norm of all the gradients before clipping: "
                           "the square root of the sum of the squares of every entry of every array.")
         return [(first, norm_before)] + [
-            (_Out(f"clipped[{k}]", f"array {k} of the list returned first", "the shape of grads"
+            (Output(f"clipped[{k}]", f"array {k} of the list returned first", "the shape of grads"
                   f"[{k}]", hint="Every array is multiplied by the same factor, "
                                  "min(1, max_norm / global norm)."), c)
             for k, c in enumerate(clipped)
@@ -214,6 +218,6 @@ def check_clip_by_global_norm(fn):
     ]
     zero_hint = ("When every gradient is zero, the global norm is 0 and there is nothing to clip: "
                  "return the arrays unchanged rather than dividing by the norm.")
-    return _run("clip_by_global_norm", fn, cases, optim.clip_by_global_norm, outputs, mutants=mutants,
+    return Check("clip_by_global_norm", cases, optim.clip_by_global_norm, outputs, mutants=mutants,
                 exc_hints=((r"ZeroDivision", zero_hint),), arg_names=("grads", "max_norm"),
-                warn_hint=zero_hint)
+                warn_hint=zero_hint).run(fn)
