@@ -1,24 +1,34 @@
-"""The simple forecasts every model must beat, on the same windows the model sees.
+"""The simple forecasts every model must beat, on the same windows the
+model sees.
 
 Each takes windows X of shape (n, lookback, F) whose first feature is the
-series being forecast, and returns predictions of shape (n, 1). X must hold
-finite numbers (NaN and inf are refused where they enter), with at least one
-day and one feature per window; every result is a new array (empty for no windows).
+series being forecast, and returns predictions of shape (n, 1). X must
+hold finite numbers (NaN and inf are refused where they enter), with at
+least one day and one feature per window; every result is a new array
+(empty for no windows).
 """
 import numpy as np
 
-from ._shapes import as_float_array, require_finite, require_int, require_number
-from .windows import _short
+from ._shapes import (as_float_array, describe_value, require_finite,
+                      require_int, require_number)
 
 
 def _check_windows(X, name="X"):
     if X is None or isinstance(X, (str, bytes, dict, set)):
-        raise TypeError(f"{name} must be an array of windows; got {_short(X)}")
+        raise TypeError(
+            f"{name} must be an array of windows; got {describe_value(X)}"
+        )
     X = as_float_array(name, X)
     if X.ndim != 3:
-        raise ValueError(f"{name} must have shape (windows, lookback, features); got shape {X.shape}")
+        raise ValueError(
+            f"{name} must have shape (windows, lookback, features); "
+            f"got shape {X.shape}"
+        )
     if X.shape[1] == 0 or X.shape[2] == 0:
-        raise ValueError(f"{name} must hold at least one day and one feature per window; got shape {X.shape}")
+        raise ValueError(
+            f"{name} must hold at least one day and one feature per "
+            f"window; got shape {X.shape}"
+        )
     return require_finite(name, X)
 
 
@@ -29,16 +39,22 @@ def persistence(X):
 
 
 def moving_average(X, days=5):
-    """The mean of the last `days` values of each window (1 <= days <= lookback)."""
+    """The mean of the last `days` values of each window
+    (1 <= days <= lookback).
+    """
     X = _check_windows(X)
     days = require_int("days", days, 1)
     if days > X.shape[1]:
-        raise ValueError(f"days must be between 1 and the lookback {X.shape[1]}; got {days}")
+        raise ValueError(
+            f"days must be between 1 and the lookback {X.shape[1]}; "
+            f"got {days}"
+        )
     return X[:, -days:, 0].mean(axis=1, keepdims=True)
 
 
 class LinearWindowModel:
-    """Least-squares linear regression on the flattened window (with an intercept).
+    """Least-squares linear regression on the flattened window (with an
+    intercept).
 
     A small ridge penalty keeps the solution stable when window values are
     nearly collinear, as neighbouring prices are.
@@ -47,24 +63,30 @@ class LinearWindowModel:
     def __init__(self, ridge=1e-6):
         self.ridge = require_number("ridge", ridge, 0)
         self.weights = None
-        self.window_shape = None  # (lookback, features) of the windows fitted on
+        # (lookback, features) of the windows fitted on
+        self.window_shape = None
 
     @staticmethod
     def _design(X):
         return np.hstack([X.reshape(len(X), -1), np.ones((len(X), 1))])
 
     def fit(self, X, y):
-        """Fit on windows X (n, lookback, F) and targets y (n,) or (n, k), all finite; return self."""
+        """Fit on windows X (n, lookback, F) and targets y (n,) or (n, k),
+        all finite; return self.
+        """
         X = _check_windows(X)
         if len(X) == 0:
-            raise ValueError(f"X must hold at least one window to fit on; got shape {X.shape}")
+            raise ValueError("X must hold at least one window to fit on; "
+                             f"got shape {X.shape}")
         if y is None or isinstance(y, (str, bytes, dict, set)):
-            raise TypeError(f"y must be an array of targets; got {_short(y)}")
+            raise TypeError(
+                f"y must be an array of targets; got {describe_value(y)}"
+            )
         y = require_finite("y", as_float_array("y", y))
         if y.ndim not in (1, 2) or len(y) != len(X) or y.size == 0:
             raise ValueError(
-                f"y must have shape (windows,) or (windows, targets) with one row per window of X, "
-                f"{len(X)}; got shape {y.shape}"
+                "y must have shape (windows,) or (windows, targets) with "
+                f"one row per window of X, {len(X)}; got shape {y.shape}"
             )
         A, y = self._design(X), y.reshape(len(X), -1)
         penalty = self.ridge * np.eye(A.shape[1])
@@ -73,20 +95,24 @@ class LinearWindowModel:
             self.weights = np.linalg.solve(A.T @ A + penalty, A.T @ y)
         except np.linalg.LinAlgError:
             raise ValueError(
-                f"the windows are exactly collinear and ridge={self.ridge} does not separate them; "
+                "the windows are exactly collinear and "
+                f"ridge={self.ridge} does not separate them; "
                 "use ridge > 0 or more varied windows"
             ) from None
         self.window_shape = X.shape[1:]
         return self
 
     def predict(self, X):
-        """Predictions (n, k) for windows X of the shape the model was fitted on."""
+        """Predictions (n, k) for windows X of the shape the model was
+        fitted on.
+        """
         if self.weights is None:
             raise ValueError("call fit(X_train, y_train) before predict")
         X = _check_windows(X)
-        if self.window_shape is not None and X.shape[1:] != self.window_shape:
+        if (self.window_shape is not None
+                and X.shape[1:] != self.window_shape):
             raise ValueError(
-                f"X must have windows of shape (lookback, features) = {self.window_shape}, as in fit; "
-                f"got {X.shape[1:]}"
+                "X must have windows of shape (lookback, features) = "
+                f"{self.window_shape}, as in fit; got {X.shape[1:]}"
             )
         return self._design(X) @ self.weights

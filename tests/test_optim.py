@@ -1,8 +1,9 @@
+"""Gradient clipping by global norm and the SGD and Adam optimisers."""
 import numpy as np
 import pytest
 
 from lstm_lib.optim import SGD, Adam, clip_by_global_norm, global_norm
-from lstm_lib.tasks import adding_problem, first_value_task
+
 
 
 def test_global_norm_treats_all_arrays_as_one_vector():
@@ -61,26 +62,3 @@ def test_optimizer_checks_gradient_shapes():
         opt.step([np.zeros((3, 2))])
     with pytest.raises(ValueError, match="expected 1 gradients"):
         opt.step([np.zeros((2, 3)), np.zeros(1)])
-
-
-def test_first_value_task(rng):
-    x, y = first_value_task(50, 12, rng, noise=0.1)
-    assert x.shape == (50, 12, 1) and y.shape == (50, 1)
-    np.testing.assert_array_equal(x[:, 0, 0], y[:, 0])
-    assert set(np.unique(y)) == {-1.0, 1.0}
-    assert np.abs(x[:, 1:]).max() < 1.0
-
-
-def test_adding_problem(rng):
-    x, y = adding_problem(200, 10, rng)
-    assert x.shape == (200, 10, 2) and y.shape == (200, 1)
-    markers = x[:, :, 1]
-    np.testing.assert_array_equal(markers.sum(axis=1), 2)
-    assert np.all(markers[:, :5].sum(axis=1) == 1)  # one marker in each half
-    np.testing.assert_allclose((x[:, :, 0] * markers).sum(axis=1), y[:, 0])
-
-
-@pytest.mark.parametrize("task", [first_value_task, adding_problem])
-def test_tasks_reject_bad_sizes(rng, task):
-    with pytest.raises(ValueError, match="length must be at least"):
-        task(5, 0, rng)
