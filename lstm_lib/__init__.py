@@ -1,22 +1,33 @@
-"""lstm_lib: the NumPy recurrent networks and helpers behind the LSTM course.
+"""lstm_lib: the NumPy recurrent networks and helpers behind the LSTM
+course.
 
 Modules, one purpose each:
     activations   sigmoid, tanh and their derivatives
-    params        one base for the recurrent parameter types, and as_params
-    rnn           the vanilla RNN (Keras SimpleRNN layout), forward and backward
+    params        one base for the recurrent parameter types, and
+                  as_params
+    rnn           the vanilla RNN (Keras SimpleRNN layout), forward and
+                  backward
     lstm          the LSTM (Keras LSTM layout), forward and backward
     initializers  Keras' default initialisers for both
     gradcheck     numerical gradients and the relative error
     jacobians     norms of dh_T/dh_k against the lag, for RNN and LSTM
-    keras_setup   a quiet, seeded import of Keras for the chapters that use it
-    optim         SGD and Adam with gradient-norm clipping, for training in NumPy
-    tasks         long-memory sequence tasks (first value, adding problem)
+    keras_setup   a quiet, seeded import of Keras for the chapters that
+                  use it
+    optim         SGD and Adam with gradient-norm clipping, for training
+                  in NumPy
+    tasks         long-memory sequence tasks (first value, adding
+                  problem)
     plotting      the course's colour-blind-safe figure style
-    data          daily prices from Yahoo Finance, with an offline snapshot and CSV readers
-    windows       chronological split, train-only scaling and windows, without leakage
-    baselines     persistence, moving average and a linear model on the same windows
+    data          daily prices from Yahoo Finance, with an offline
+                  snapshot and CSV readers
+    windows       chronological split, train-only scaling and windows,
+                  without leakage
+    baselines     persistence, moving average and a linear model on the
+                  same windows
     metrics       RMSE, MAE, MAPE and directional accuracy
-    source        show_source: library code in a chapter, whole or a named region
-    checks        the exercise checkers: check_<function>(fn) tells a learner what is wrong
+    source        show_source: library code in a chapter, whole or a
+                  named region
+    checks        the exercise checkers: check_<function>(fn) tells a
+                  learner what is wrong
 """
 __version__ = "0.1.0"

@@ -2,13 +2,14 @@
 
 These measure how much a change in the state l steps back still moves the
 last state: the quantity whose decay (or growth) with the lag l is the
-vanishing (or exploding) gradient. Norms are spectral norms (largest singular
-value). Jacobians follow the usual convention, rows indexing outputs:
-J[a, b] = d out_a / d in_b.
+vanishing (or exploding) gradient. Norms are spectral norms (largest
+singular value). Jacobians follow the usual convention, rows indexing
+outputs: J[a, b] = d out_a / d in_b.
 
-The inputs are checked by rnn_forward and lstm_forward (shapes, NaN and inf). A
-product of Jacobians that overflows its float type (an exploding gradient taken too
-far) raises a ValueError rather than return inf or nan.
+The inputs are checked by rnn_forward and lstm_forward (shapes, NaN and
+inf). A product of Jacobians that overflows its float type (an exploding
+gradient taken too far) raises a ValueError rather than return inf or
+nan.
 """
 import numpy as np
 
@@ -19,35 +20,46 @@ from .rnn import RNNParams, rnn_forward
 
 
 def _norms_by_lag(step_jacobians, block=slice(None)):
-    """Given J_t = ds_t/ds_{t-1} (B, T, S, S), return ||ds_T/ds_{T-l}|| for l = 1..T, as (B, T)."""
+    """Given J_t = ds_t/ds_{t-1} (B, T, S, S), return ||ds_T/ds_{T-l}||
+    for l = 1..T, as (B, T).
+    """
     batch, steps, size, _ = step_jacobians.shape
     product = np.broadcast_to(np.eye(size), (batch, size, size))
     norms = np.empty((batch, steps))
     for lag in range(1, steps + 1):
-        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
-            product = product @ step_jacobians[:, steps - lag]  # ds_T/ds_{T-lag}
+        # checked just below
+        with np.errstate(over="ignore", invalid="ignore"):
+            # ds_T/ds_{T-lag}
+            product = product @ step_jacobians[:, steps - lag]
         if not np.all(np.isfinite(product)):
             raise ValueError(
-                f"the product of Jacobians overflowed {product.dtype} at lag {lag}; use fewer steps or smaller weights"
+                "the product of Jacobians overflowed "
+                f"{product.dtype} at lag {lag}; "
+                "use fewer steps or smaller weights"
             )
-        norms[:, lag - 1] = np.linalg.norm(product[:, block, block], ord=2, axis=(1, 2))
+        norms[:, lag - 1] = np.linalg.norm(product[:, block, block], ord=2,
+                                           axis=(1, 2))
     return norms
 
 
 def rnn_jacobian_norms(x, params, h0=None):
-    """||dh_T/dh_{T-l}||_2 for l = 1..T, as an array (B, T) indexed by lag - 1.
+    """||dh_T/dh_{T-l}||_2 for l = 1..T, as an array (B, T) indexed by
+    lag - 1.
 
     For the RNN, dh_t/dh_{t-1} = diag(1 - h_t**2) W_hh in the column-vector
     convention (W_hh = recurrent_kernel.T here).
     """
     p = as_params(params, RNNParams)  # checked RNNParams
     h_seq, _ = rnn_forward(x, p, h0)
-    step_jacobians = tanh_grad_from_output(h_seq)[..., :, None] * p.recurrent_kernel.T  # (B, T, H, H)
+    step_jacobians = (tanh_grad_from_output(h_seq)[..., :, None]
+                      * p.recurrent_kernel.T)  # (B, T, H, H)
     return _norms_by_lag(step_jacobians)
 
 
 def lstm_step_jacobians(x, params, h0=None, c0=None):
-    """d(h_t, c_t)/d(h_{t-1}, c_{t-1}) at every step, as (B, T, 2H, 2H), blocks [[hh, hc], [ch, cc]]."""
+    """d(h_t, c_t)/d(h_{t-1}, c_{t-1}) at every step, as (B, T, 2H, 2H),
+    blocks [[hh, hc], [ch, cc]].
+    """
     p = as_params(params, LSTMParams)
     h_seq, c_seq, cache = lstm_forward(x, p, h0, c0)
     units = p.units
@@ -63,7 +75,10 @@ def lstm_step_jacobians(x, params, h0=None, c0=None):
     d_g = tanh_grad_from_output(g)[..., None] * U["c"]
     d_o = sigmoid_grad_from_output(o)[..., None] * U["o"]
 
-    dc_dh = c_prev[..., None] * d_f + g[..., None] * d_i + i[..., None] * d_g  # c_t = f c_{t-1} + i g
+    # c_t = f c_{t-1} + i g
+    dc_dh = (c_prev[..., None] * d_f
+             + g[..., None] * d_i
+             + i[..., None] * d_g)
     dc_dc = f[..., None] * np.eye(units)
     dtanh = (o * tanh_grad_from_output(tanh_c))[..., None]
     dh_dh = tanh_c[..., None] * d_o + dtanh * dc_dh  # h_t = o tanh(c_t)
@@ -76,16 +91,19 @@ def lstm_step_jacobians(x, params, h0=None, c0=None):
 
 
 def lstm_jacobian_norms(x, params, h0=None, c0=None, wrt="hidden"):
-    """Norms of the LSTM's state Jacobians against the lag l = 1..T, as (B, T).
+    """Norms of the LSTM's state Jacobians against the lag l = 1..T, as
+    (B, T).
 
-    wrt="hidden": ||dh_T/dh_{T-l}||, "cell": ||dc_T/dc_{T-l}||, "state": the norm of the
-    whole d(h_T, c_T)/d(h_{T-l}, c_{T-l}). Each block is a partial derivative of
-    the product of step Jacobians, so dh_T/dh_k holds c_k fixed.
+    wrt="hidden": ||dh_T/dh_{T-l}||, "cell": ||dc_T/dc_{T-l}||, "state":
+    the norm of the whole d(h_T, c_T)/d(h_{T-l}, c_{T-l}). Each block is a
+    partial derivative of the product of step Jacobians, so dh_T/dh_k holds
+    c_k fixed.
     """
     blocks = {"hidden": 0, "cell": 1, "state": None}
     if not isinstance(wrt, str) or wrt not in blocks:
         raise ValueError(f"wrt must be one of {tuple(blocks)}; got {wrt!r}")
     step_jacobians = lstm_step_jacobians(x, params, h0, c0)
     units = step_jacobians.shape[-1] // 2
-    block = slice(None) if blocks[wrt] is None else slice(blocks[wrt] * units, (blocks[wrt] + 1) * units)
+    block = (slice(None) if blocks[wrt] is None
+             else slice(blocks[wrt] * units, (blocks[wrt] + 1) * units))
     return _norms_by_lag(step_jacobians, block)

@@ -1,13 +1,15 @@
-"""The course's plotting style: colour-blind-safe colours (Okabe and Ito's palette), readable sizes.
+"""The course's plotting style: colour-blind-safe colours (Okabe and Ito's
+palette), readable sizes.
 
-Call `use_course_style()` once at the top of a chapter; every figure after it
-uses the palette below in this order. Give every figure a title and labelled
-axes: the style cannot do that for you.
+Call `use_course_style()` once at the top of a chapter; every figure after
+it uses the palette below in this order. Give every figure a title and
+labelled axes: the style cannot do that for you.
 """
 import matplotlib as mpl
 from cycler import cycler
 
-# Okabe and Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
+# Okabe and Ito (2008), "Color Universal Design": distinguishable with
+# every common colour-vision deficiency.
 COLORS = {
     "blue": "#0072B2",
     "orange": "#E69F00",
@@ -35,7 +37,8 @@ STYLE = {
     "axes.spines.right": False,
     "legend.frameon": False,
     "lines.linewidth": 2.0,
-    "image.cmap": "cividis",  # a perceptually uniform map that colour-blind readers see alike
+    # a perceptually uniform map that colour-blind readers see alike
+    "image.cmap": "cividis",
     "figure.constrained_layout.use": True,
 }
 

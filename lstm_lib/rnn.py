@@ -10,15 +10,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._shapes import (
-    as_float_array,
-    check_sequence,
-    check_step,
-    initial_state,
-    require_cache,
-    require_finite,
-    require_shape,
-)
+from ._shapes import (as_float_array, check_sequence, check_step,
+                      initial_state, require_cache, require_finite,
+                      require_shape)
 from .activations import tanh_grad_from_output
 from .params import RecurrentParams, as_params
 
@@ -53,11 +47,13 @@ class RNNCache(NamedTuple):
 def rnn_cell_forward(x_t, h_prev, params):
     """One RNN step: x_t (B, D), h_prev (B, H) -> h_t (B, H), a new array.
 
-    A wrong shape, an empty batch or a NaN or inf in any input is a ValueError.
+    A wrong shape, an empty batch or a NaN or inf in any input is a
+    ValueError.
     """
     p = as_params(params, RNNParams)
     x_t, batch = check_step("x_t", x_t, p.input_dim)
-    h_prev = initial_state("h_prev", h_prev, batch, p.units, np.result_type(x_t, p.dtype))
+    h_prev = initial_state("h_prev", h_prev, batch, p.units,
+                           np.result_type(x_t, p.dtype))
     return np.tanh(x_t @ p.kernel + h_prev @ p.recurrent_kernel + p.bias)
 
 
@@ -75,19 +71,22 @@ def rnn_forward(x, params, h0=None):
     h_seq : array (B, T, H), the hidden state after every step
     cache : RNNCache, for rnn_backward
 
-    A wrong shape, an empty batch or sequence or a NaN or inf in any input is a ValueError. The
-    cache keeps copies of the inputs and of h_seq: changing them afterwards leaves the gradients alone.
+    A wrong shape, an empty batch or sequence or a NaN or inf in any input
+    is a ValueError. The cache keeps copies of the inputs and of h_seq:
+    changing them afterwards leaves the gradients alone.
     """
     p = as_params(params, RNNParams)  # a checked copy
     x, batch, steps = check_sequence(x, p.input_dim)
     dtype = np.result_type(x, p.dtype)
     h = h0 = initial_state("h0", h0, batch, p.units, dtype)
 
-    xa = (x.reshape(batch * steps, -1) @ p.kernel + p.bias).reshape(batch, steps, p.units)  # (B, T, H)
+    xa = (x.reshape(batch * steps, -1) @ p.kernel + p.bias).reshape(
+        batch, steps, p.units)  # (B, T, H)
     h_seq = np.empty((batch, steps, p.units), dtype=dtype)
     for t in range(steps):
         h = h_seq[:, t] = np.tanh(xa[:, t] + h @ p.recurrent_kernel)
-    return h_seq, RNNCache(x, h0, h_seq.copy(), p)  # x, h0 and p are copies already
+    # x, h0 and p are copies already
+    return h_seq, RNNCache(x, h0, h_seq.copy(), p)
 
 
 def rnn_backward(dh_seq, cache):
@@ -103,20 +102,25 @@ def rnn_backward(dh_seq, cache):
     -------
     dx (B, T, D), dh0 (B, H), grads (RNNParams of gradients)
 
-    Any other cache is a TypeError; a wrong shape or a NaN or inf is a ValueError.
+    Any other cache is a TypeError; a wrong shape or a NaN or inf is a
+    ValueError.
     """
-    require_cache(cache, RNNCache, "rnn_forward returned as its second value")
+    require_cache(cache, RNNCache,
+                  "rnn_forward returned as its second value")
     dh_seq = as_float_array("dh_seq", dh_seq)
-    require_shape("dh_seq", dh_seq, cache.h_seq.shape, "(batch, time, units)")
+    require_shape("dh_seq", dh_seq, cache.h_seq.shape,
+                  "(batch, time, units)")
     require_finite("dh_seq", dh_seq)
     # region: bptt
     x, h0, h_seq, p = cache
     batch, steps, units = h_seq.shape
 
-    da = np.empty_like(h_seq)  # gradient at the pre-activation of every step
+    # gradient at the pre-activation of every step
+    da = np.empty_like(h_seq)
     dh_next = np.zeros((batch, units), dtype=h_seq.dtype)
     for t in reversed(range(steps)):
-        da[:, t] = (dh_seq[:, t] + dh_next) * tanh_grad_from_output(h_seq[:, t])
+        da[:, t] = ((dh_seq[:, t] + dh_next)
+                    * tanh_grad_from_output(h_seq[:, t]))
         dh_next = da[:, t] @ p.recurrent_kernel.T  # dh_{t-1} = da_t W_hh^T
 
     h_prev = np.concatenate([h0[:, None], h_seq[:, :-1]], axis=1)

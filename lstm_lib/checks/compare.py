@@ -11,12 +11,13 @@ import numpy as np
 from .messages import describe, few, number
 
 __all__ = [
-    "TOLERANCE", "LOOSE", "tolerance", "mismatch", "wrong", "same", "arrays",
-    "factor", "divided_by", "first_change", "problem", "shape_hint",
-    "DTYPE_HINT",
+    "TOLERANCE", "LOOSE", "tolerance", "mismatch", "wrong", "same",
+    "arrays", "factor", "divided_by", "first_change", "problem",
+    "shape_hint", "DTYPE_HINT",
 ]
 
-TOLERANCE = {False: (1e-6, 1e-9), True: (1e-4, 1e-5)}  # (rtol, atol) by float32
+# (rtol, atol) by float32
+TOLERANCE = {False: (1e-6, 1e-9), True: (1e-4, 1e-5)}
 LOOSE = 10
 
 
@@ -55,7 +56,8 @@ def same(a, b, case):
     nan_a, nan_b = np.isnan(a), np.isnan(b)
     if not np.array_equal(nan_a, nan_b):
         return False
-    return not mismatch(a[~nan_a], b[~nan_b], LOOSE * rtol, LOOSE * atol).any()
+    return not mismatch(a[~nan_a], b[~nan_b], LOOSE * rtol,
+                        LOOSE * atol).any()
 
 
 def arrays(value):
@@ -102,7 +104,8 @@ def first_change(before, after, label):
                      and np.array_equal(after, before, equal_nan=True))
         return None if unchanged else label
     if isinstance(before, (tuple, list)):
-        if not isinstance(after, (tuple, list)) or len(after) != len(before):
+        if (not isinstance(after, (tuple, list))
+                or len(after) != len(before)):
             return label
         fields = getattr(before, "_fields", None)
         for k, (b, a) in enumerate(zip(before, after)):
@@ -114,14 +117,15 @@ def first_change(before, after, label):
 
 
 def shape_hint(value, got, expected, out):
-    """A hint for an output of shape got where expected was wanted, or ''."""
+    """A hint for an output of shape got where expected was
+    wanted, or ''."""
     items = arrays(value)
     if items is not None:
         axes = [k for k in range(len(expected))
                 if np.stack(items, axis=k).shape == expected]
         how = f"np.stack(your_list, axis={axes[0]})" if axes else "np.stack"
-        return (f"Return one array, not a list: {how} makes the {len(items)} "
-                f"arrays one of shape {expected}.")
+        return (f"Return one array, not a list: {how} makes the "
+                f"{len(items)} arrays one of shape {expected}.")
     if len(got) > 1 and got == expected[::-1]:
         return ("The sizes are right but in reverse order: is the array "
                 "transposed?")
@@ -130,14 +134,15 @@ def shape_hint(value, got, expected, out):
         return ("The sizes are right but the axes are in another order: "
                 f"check which axis is which{axes}.")
     if expected and expected[-1] == 1 and got == expected[:-1]:
-        return ("A last axis of size 1 is missing. Keep it, for example with "
-                "[:, None], a slice such as [:, :1], or keepdims=True.")
+        return ("A last axis of size 1 is missing. Keep it, for example "
+                "with [:, None], a slice such as [:, :1], or "
+                "keepdims=True.")
     if got == expected + (1,):
         return "There is an extra last axis of size 1."
     if len(got) == len(expected) + 1 and got[1:] == expected:
-        return (f"There is an extra first axis of size {got[0]}. A parameter "
-                "is shared by every example in the batch, so its gradient "
-                "sums their contributions over that axis.")
+        return (f"There is an extra first axis of size {got[0]}. A "
+                "parameter is shared by every example in the batch, so its "
+                "gradient sums their contributions over that axis.")
     return ""
 
 
@@ -149,8 +154,8 @@ def problem(out, got, expected, case):
     try:
         array = np.asarray(got)
     except Exception:  # a ragged list and the like
-        return "type", [f"  {out.name} could not be read as an array: it is "
-                        f"{describe(got)}."]
+        return "type", [f"  {out.name} could not be read as an array: "
+                        f"it is {describe(got)}."]
     if array.dtype.kind not in "fiub":
         return "type", [f"  {out.name} should hold numbers; it is "
                         f"{describe(got)}."]
@@ -173,9 +178,9 @@ def _shape_lines(out, got, array, expected):
     axes = f" = {out.axes}" if out.axes else ""
     items = arrays(got)
     if items is not None:
-        return [f"  Expected one array of shape {expected.shape}{axes}; got "
-                f"a {type(got).__name__} of {len(items)} arrays of shape "
-                f"{items[0].shape}."]
+        return [f"  Expected one array of shape {expected.shape}{axes}; "
+                f"got a {type(got).__name__} of {len(items)} arrays of "
+                f"shape {items[0].shape}."]
     return [f"  Expected shape {expected.shape}{axes}; got {array.shape}."]
 
 
@@ -209,7 +214,8 @@ def _neighbours(shape, index):
     """(label, index expression) of a few values next to index: its row, or
     a stretch of a vector."""
     squeezed = 0  # trailing axes of size 1 say nothing: look past them
-    while len(shape) - squeezed > 1 and shape[len(shape) - squeezed - 1] == 1:
+    while (len(shape) - squeezed > 1
+           and shape[len(shape) - squeezed - 1] == 1):
         squeezed += 1
     lead, tail = index[:len(shape) - squeezed], (0,) * squeezed
     if len(lead) > 1:
@@ -224,6 +230,6 @@ def _neighbours(shape, index):
 
 DTYPE_HINT = ("NumPy keeps float32 while every array in a computation is "
               "float32. Something in your function makes float64: "
-              "np.zeros(shape) or np.empty(shape) without dtype=..., a NumPy "
-              "float64 number, or np.asarray(..., dtype=float). Use the "
-              "input's dtype, or np.zeros_like.")
+              "np.zeros(shape) or np.empty(shape) without dtype=..., a "
+              "NumPy float64 number, or np.asarray(..., dtype=float). Use "
+              "the input's dtype, or np.zeros_like.")

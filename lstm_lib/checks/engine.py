@@ -25,7 +25,8 @@ from .compare import (
 )
 from .errors import CheckCallError, CheckFailed, Failure, NotDone
 from .messages import (
-    describe, exception_failure, listing, message, not_done_line, say, unpack,
+    describe, exception_failure, listing, message, not_done_line, say,
+    unpack,
 )
 
 __all__ = ["Case", "Output", "Check", "single_output", "locals_at_return"]
@@ -49,9 +50,11 @@ class Output(NamedTuple):
     where: str = ""  # "the second value returned"
     axes: str = ""  # "(batch, units)"
     hint: str = ""  # said when the values are wrong and no mistake matches
-    shape_hint: str = ""  # said when the shape is wrong, failing a better one
+    # said when the shape is wrong, failing a better one
+    shape_hint: str = ""
     number: bool = False  # a single number rather than an array
-    keep_dtype: bool = True  # float32 in, float32 out, as the reference does
+    # float32 in, float32 out, as the reference does
+    keep_dtype: bool = True
     locate: Callable = None  # (case, index) -> words, e.g. "where z = 1000"
 
 
@@ -160,9 +163,11 @@ class Check:
                      "dtype": "has the wrong dtype."}.get(kind, "is wrong.")
             hint = self._hint(kind, case, raw, got, k, out, exp)
             raise Failure(message([f"{_title(name, out)} {title}",
-                                   f"  {heading}", *lines], hint or out.hint))
+                                   f"  {heading}", *lines],
+                                  hint or out.hint))
 
-        runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+        runtime = [w for w in caught
+                   if issubclass(w.category, RuntimeWarning)]
         if runtime:
             raise Failure(message(
                 [f"{name} gave the right values, but NumPy warned: "
@@ -185,12 +190,13 @@ class Check:
         if kind in ("shape", "values"):
             hint = self._diagnose(case, raw, got, k, out)
         if not hint and kind == "shape":
-            hint = (shape_hint(value, np.shape(value), np.shape(expected), out)
+            hint = (shape_hint(value, np.shape(value),
+                               np.shape(expected), out)
                     or out.shape_hint)
         if not hint and kind == "dtype":
             hint = DTYPE_HINT
-        if (not hint and kind == "values"
-                and not np.all(np.isfinite(np.asarray(value, dtype=float)))):
+        if (not hint and kind == "values" and not np.all(
+                np.isfinite(np.asarray(value, dtype=float)))):
             hint = self.warn_hint or _NAN_HINT
         return hint
 
@@ -202,7 +208,8 @@ class Check:
                 with np.errstate(all="ignore"), warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     value = mutant(*case.args, **case.kwargs)
-                    results.append((text, self.outputs(value, case, "mutant")))
+                    results.append(
+                        (text, self.outputs(value, case, "mutant")))
             except Exception:  # a mutant that cannot run on this case
                 continue
         for text, values in results:  # first a mutant matching every output
@@ -217,7 +224,8 @@ class Check:
 
 
 def _your(out):
-    return "Your " + (out.name[4:] if out.name.startswith("the ") else out.name)
+    return "Your " + (out.name[4:] if out.name.startswith("the ")
+                      else out.name)
 
 
 def _title(name, out):
@@ -230,12 +238,13 @@ def _leave_nan_behind(arrays):
     """Fill with nan the memory that np.empty will hand out next for arrays
     like these.
 
-    NumPy reuses freed memory and np.empty does not clear it, so an entry the
-    learner forgets to fill could hold a right value that the reference left
-    behind, and pass. Blocks of the expected sizes, filled with nan and freed
-    just before the learner runs, come back first.
+    NumPy reuses freed memory and np.empty does not clear it, so an entry
+    the learner forgets to fill could hold a right value that the reference
+    left behind, and pass. Blocks of the expected sizes, filled with nan and
+    freed just before the learner runs, come back first.
     """
-    blocks = [np.full(a.shape, np.nan, a.dtype) for a in map(np.asarray, arrays)
+    blocks = [np.full(a.shape, np.nan, a.dtype)
+              for a in map(np.asarray, arrays)
               if a.dtype.kind == "f" and a.size > 1 for _ in range(4)]
     del blocks
 
@@ -250,8 +259,8 @@ def single_output(out):
             raise Failure(message(
                 [f"{name} returned {len(raw)} values ({listing(raw)}); it "
                  f"should return {what}, {out.name}."],
-                f"Return {out.name} alone: this function returns one value, "
-                "with no cache or second value beside it."))
+                f"Return {out.name} alone: this function returns one "
+                "value, with no cache or second value beside it."))
         return [(out, unpack(name, raw, (out.name,))[0])]
     return outputs
 

@@ -1,9 +1,11 @@
-"""What a check raises: the errors a learner sees, and two signals inside the engine.
+"""What a check raises: the errors a learner sees, and two signals inside
+the engine.
 
-A learner sees CheckFailed (a check failed) or CheckCallError (the checker was called with
-something that is not a function). In Jupyter and Colab either shows as its message alone,
-not as a traceback through a dozen frames of lstm_lib. Inside the engine, Failure carries a
-failed check's message up to Check.run, and NotDone says the learner's code still raises
+A learner sees CheckFailed (a check failed) or CheckCallError (the checker
+was called with something that is not a function). In Jupyter and Colab
+either shows as its message alone, not as a traceback through a dozen
+frames of lstm_lib. Inside the engine, Failure carries a failed check's
+message up to Check.run, and NotDone says the learner's code still raises
 NotImplementedError.
 """
 import linecache

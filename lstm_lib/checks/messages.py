@@ -1,7 +1,8 @@
-"""The words of a check: values described, messages wrapped, errors explained.
+"""The words of a check: values described, messages wrapped, errors
+explained.
 
-Every checker builds its messages from these, so that all of them read alike: lines wrapped
-at WIDTH with their indentation kept, then a hint.
+Every checker builds its messages from these, so that all of them read
+alike: lines wrapped at WIDTH with their indentation kept, then a hint.
 """
 import re
 import sys
@@ -12,12 +13,13 @@ import numpy as np
 from .errors import Failure
 
 __all__ = [
-    "WIDTH", "say", "returned", "number", "few", "describe", "listing", "message",
-    "unpack", "not_done_line", "exception_failure",
+    "WIDTH", "say", "returned", "number", "few", "describe", "listing",
+    "message", "unpack", "not_done_line", "exception_failure",
 ]
 
 WIDTH = 78
-_ORDINAL = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh")
+_ORDINAL = ("first", "second", "third", "fourth", "fifth", "sixth",
+            "seventh")
 
 
 def say(line):
@@ -70,7 +72,8 @@ def message(lines, hint=""):
     text = []
     for line in lines:
         indent = line[:len(line) - len(line.lstrip())]
-        text.append(textwrap.fill(line, WIDTH, subsequent_indent=indent + "  ",
+        text.append(textwrap.fill(line, WIDTH,
+                                  subsequent_indent=indent + "  ",
                                   break_on_hyphens=False))
     if hint:
         text.append(textwrap.fill(hint, WIDTH, initial_indent="Hint: ",
@@ -119,11 +122,13 @@ def not_done_line(name, fn, exc):
             and not culprit.startswith("_")):
         return (f"{name} uses {culprit}, which is not done yet: finish "
                 f"{culprit} first, then run this check again.")
-    return (f"{name} is not done yet: replace the `raise NotImplementedError` "
-            "in its cell, then run this check again.")
+    return (f"{name} is not done yet: replace the "
+            "`raise NotImplementedError` in its cell, then run "
+            "this check again.")
 
 
-# (pattern in "Kind: message", hint): what an exception in any exercise means
+# (pattern in "Kind: message", hint): what an exception in any exercise
+# means
 _GENERAL_EXCEPTION_HINTS = (
     (r"^NameError",
      "Your function uses a name that is not defined. If it comes from an "
