@@ -22,6 +22,11 @@ COLORS = {
 }
 CYCLE = list(COLORS.values())
 
+# No text in a figure is smaller than this. A figure 8 inches wide is shown
+# about 670 px wide on the site, so 11 pt there is about 12.7 px, as large
+# as the site's smallest text; the tests check both numbers.
+SMALLEST_FONT_PT = 11
+
 STYLE = {
     "axes.prop_cycle": cycler(color=CYCLE),
     "figure.figsize": (7.0, 4.0),
@@ -31,6 +36,9 @@ STYLE = {
     "axes.titlesize": 12,
     "axes.titleweight": "bold",
     "axes.labelsize": 11,
+    "legend.fontsize": SMALLEST_FONT_PT,
+    "xtick.labelsize": SMALLEST_FONT_PT,
+    "ytick.labelsize": SMALLEST_FONT_PT,
     "axes.grid": True,
     "grid.alpha": 0.3,
     "axes.spines.top": False,

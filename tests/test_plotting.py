@@ -89,3 +89,17 @@ def test_figures_made_before_the_call_keep_matplotlibs_defaults(default_style):
     plotting.use_course_style()
     (line,) = ax.plot([0, 1], [0, 1])
     assert hex_of(line.get_color()) == "#1f77b4"  # the axes took matplotlib's cycle when they were made
+
+
+def test_no_text_of_the_style_is_below_the_smallest_font(default_style):
+    plotting.use_course_style()
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], label="a curve")
+    ax.set_title("title")
+    ax.set_xlabel("x")
+    legend = ax.legend()
+    fig.canvas.draw()
+    texts = ([ax.title, ax.xaxis.label] + ax.get_xticklabels() + ax.get_yticklabels()
+             + legend.get_texts())
+    assert min(t.get_fontsize() for t in texts) >= plotting.SMALLEST_FONT_PT

@@ -5,7 +5,8 @@
 
 Each notebook runs in its own folder on the `python3` kernel of the environment
 running this script, with the per-cell timeout from _config.yml. Timing
-metadata is not recorded, so re-running an unchanged notebook leaves no diff.
+metadata is not recorded, and the pieces in which a busy kernel happens to flush
+one stream are joined, so re-running an unchanged notebook leaves no diff.
 """
 import argparse
 import pathlib
@@ -24,6 +25,23 @@ def cell_timeout():
     return int(read_config()["execute"]["timeout"])
 
 
+def merge_streams(outputs):
+    """Join consecutive outputs of the same stream (stdout or stderr) into one.
+
+    Under load the kernel may send one print's text and its newline as two
+    messages; stored as two outputs, they show as a stray blank line.
+    """
+    merged = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (out.output_type == "stream" and last is not None
+                and last.output_type == "stream" and last.name == out.name):
+            last.text += out.text
+        else:
+            merged.append(out)
+    return merged
+
+
 def execute(path, timeout):
     nb = nbformat.read(path, as_version=4)
     nb.metadata["kernelspec"] = KERNELSPEC
@@ -37,6 +55,8 @@ def execute(path, timeout):
     client.execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
 

@@ -1,5 +1,6 @@
 """Every page of the built site, in a real browser, as a learner would open it."""
 import pathlib
+import struct
 import urllib.parse
 from html.parser import HTMLParser
 
@@ -7,6 +8,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, SITE
+from lstm_lib.plotting import SMALLEST_FONT_PT
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +45,29 @@ def ids_in(path):
         parser.feed(path.read_text(encoding="utf-8"))
         _ID_CACHE[path] = parser.ids
     return _ID_CACHE[path]
+
+
+# The site's body text is 16 px and its smallest text (buttons, labels) 12.8 px; figure text must not
+# be smaller than 12 px on the page.
+SMALLEST_TEXT_PX = 12
+
+
+def png_dpi(path):
+    """The resolution a PNG records in its pHYs chunk (matplotlib writes it), or None."""
+    data = path.read_bytes()
+    at = data.find(b"pHYs")
+    if not data.startswith(b"\x89PNG") or at < 0:
+        return None
+    per_metre, _, unit = struct.unpack(">IIB", data[at + 4:at + 13])
+    return per_metre * 0.0254 if unit == 1 else None
+
+
+def smallest_text_px(path, natural_width, shown_width):
+    """How tall, in CSS pixels, the smallest text the course allows in a figure is on the page."""
+    dpi = png_dpi(path) if path.exists() else None
+    if dpi is None:  # not a figure of ours
+        return float("inf")
+    return SMALLEST_FONT_PT / 72 * dpi * shown_width / natural_width
 
 
 def open_page(browser, url):
@@ -83,6 +108,15 @@ def test_page(browser, base_url, screenshots, name):
             "() => Array.from(document.querySelectorAll('main img')).filter(i => !i.alt).map(i => i.src)"
         )
         assert missing_alt == [], f"{name}: images without alt text: {missing_alt}"
+
+        shown = page.evaluate(
+            "() => Array.from(document.querySelectorAll('main img')).filter(i => i.clientWidth > 0)"
+            ".map(i => [new URL(i.src).pathname, i.naturalWidth, i.clientWidth])"
+        )
+        small = [f"{src.rsplit('/', 1)[-1]}: {px:.1f} px" for src, natural, width in shown
+                 if (px := smallest_text_px(SITE / src.lstrip("/"), natural, width)) < SMALLEST_TEXT_PX]
+        assert small == [], (f"{name}: figures shrunk until their {SMALLEST_FONT_PT} pt text is below "
+                             f"{SMALLEST_TEXT_PX} px; make them narrower: {small}")
 
         math = page.evaluate(
             """() => ({
