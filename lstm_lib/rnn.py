@@ -121,7 +121,8 @@ def rnn_backward(dh_seq, cache):
     for t in reversed(range(steps)):
         da[:, t] = ((dh_seq[:, t] + dh_next)
                     * tanh_grad_from_output(h_seq[:, t]))
-        dh_next = da[:, t] @ p.recurrent_kernel.T  # dh_{t-1} = da_t W_hh^T
+        # dh_{t-1} = W_hh^T da_t (as rows: da_t @ recurrent_kernel.T)
+        dh_next = da[:, t] @ p.recurrent_kernel.T
 
     h_prev = np.concatenate([h0[:, None], h_seq[:, :-1]], axis=1)
     da_flat = da.reshape(batch * steps, units)

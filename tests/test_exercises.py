@@ -200,3 +200,10 @@ def test_learner_notebook_runs_and_every_check_is_not_done_yet(path):
     for cell in check_cells(nb):
         printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
         assert printed.count("\n") == 1 and NOT_DONE in printed, (cell.source, printed)
+
+
+def test_citations_become_author_and_year_in_the_learner_notebook():
+    from make_exercises import plain_markdown
+
+    text = plain_markdown("{cite:t}`pascanu2013difficulty` and {cite}`hochreiter1997lstm`", "https://x")
+    assert text == "Pascanu et al. (2013) and (Hochreiter and Schmidhuber, 1997)"

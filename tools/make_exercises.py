@@ -97,12 +97,39 @@ def _page_link(target, site):
     return f"{site}/{path}.html"
 
 
+def _references():
+    """{key: (first author's surname, "et al." or "", year)} from references.bib."""
+    entries = {}
+    bib = (ROOT / "references.bib").read_text()
+    for key, body in re.findall(r"@\w+\{([^,\s]+),(.*?)\n\}", bib, flags=re.S):
+        authors = re.search(r"author\s*=\s*\{(.+?)\},?\s*\n", body)
+        year = re.search(r"year\s*=\s*\{?(\d{4})", body)
+        names = authors.group(1).split(" and ") if authors else ["?"]
+        surname = names[0].split(",")[0].strip("{} ")
+        entries[key] = (surname, " et al." if len(names) > 2 else
+                        f" and {names[1].split(',')[0].strip('{} ')}" if len(names) == 2 else "",
+                        year.group(1) if year else "n.d.")
+    return entries
+
+
+def _citation(keys, textual):
+    """{cite:t}`key` as "Author et al. (year)", {cite}`key` as "(Author et al., year)"."""
+    refs = _references()
+    found = [refs[k.strip()] for k in keys.split(",") if k.strip() in refs]
+    if not found:
+        return keys
+    if textual:
+        return "; ".join(f"{name}{others} ({year})" for name, others, year in found)
+    return "(" + "; ".join(f"{name}{others}, {year}" for name, others, year in found) + ")"
+
+
 def plain_markdown(text, site):
     """MyST that Colab would show raw, turned into plain Markdown; `site` is the book's address."""
     text = re.sub(r"\{doc\}`([^`<]+?)\s*<([^`>]+)>`",
                   lambda m: f"[{m.group(1)}]({_page_link(m.group(2), site)})", text)
     text = re.sub(r"\{doc\}`([^`]+)`",
                   lambda m: f"[{m.group(1)}]({_page_link(m.group(1), site)})", text)
+    text = re.sub(r"\{cite(:t|:p)?\}`([^`]+)`", lambda m: _citation(m.group(2), m.group(1) == ":t"), text)
     text = re.sub(r"\{[a-z:-]+\}`([^`]+)`", r"\1", text)  # other roles: keep their text
     text = re.sub(r"\$\$[ \t]*\([\w:-]+\)", "$$", text)  # equation labels
     lines, quoting = [], False
