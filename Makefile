@@ -13,7 +13,7 @@ NBVAL  := $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-w
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: book test test-lib test-cores test-notebooks test-book test-browser test-install test-colab test-floors \
-        browser-deps execute constraints clean
+        browser-deps execute constraints clean bench
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
@@ -83,6 +83,14 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# Speed of lstm_lib's LSTM next to Keras and PyTorch (benchmarks/lstm_speed.py; not a test):
+# writes benchmarks/results.json, which the appendix page shows. PyTorch's CPU wheel is installed
+# on first use (pinned here, outside constraints.txt: the course itself does not need it).
+TORCH := torch==2.13.0
+bench: $(STAMP)
+	@$(BIN)/python -c "import torch" 2>/dev/null || $(PIP) install --quiet -c requirements/constraints.txt $(TORCH)
+	$(BIN)/python benchmarks/lstm_speed.py
 
 # Re-execute notebooks in place (all of chapters/, or NB=path/to.ipynb), storing their outputs.
 execute: $(STAMP)
