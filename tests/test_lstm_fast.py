@@ -106,3 +106,19 @@ def test_bad_input_gets_the_readable_lstms_errors(rng):
         _, _, cache = module.lstm_forward(x, params)
         with pytest.raises(ValueError, match="dh_seq"):
             module.lstm_backward(np.ones((2, 4, 3)), cache)
+
+
+@pytest.mark.keras
+def test_forward_and_gradients_match_keras(rng):
+    from keras_reference import keras_forward_and_grads
+
+    B, T, D, H = 2, 5, 3, 4
+    params, x, h0, c0 = problem(rng, B, T, D, H)
+    upstream = rng.normal(size=(B, T, H))
+    out, keras_grads = keras_forward_and_grads("LSTM", list(params), x, [h0, c0], upstream)
+    h_seq, _, cache = lstm_fast.lstm_forward(x, params, h0, c0)
+    np.testing.assert_allclose(h_seq, out, rtol=0, atol=1e-10)
+    dx, dh0, dc0, grads = lstm_fast.lstm_backward(upstream, cache)
+    names = ["dx", "dh0", "dc0", "kernel", "recurrent_kernel", "bias"]
+    for name, ours, theirs in zip(names, [dx, dh0, dc0, *grads], keras_grads):
+        np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-8, err_msg=name)
