@@ -45,6 +45,8 @@ SHAPES = {"case study": (32, 60, 1, 50), "larger": (64, 100, 32, 128)}
 LENGTHS = (25, 50, 100, 200, 400)  # T, at the case study's B, D, H
 UNITS = (16, 32, 64, 128, 256)  # H, at the case study's B, T, D
 THREADS = 2
+MATMUL_SIZE = 2048  # the n x n float32 product that measures the machine
+PAUSE = 0.05  # seconds of rest before each timed call
 
 
 # --- the three implementations -------------------------------------------
@@ -193,8 +195,13 @@ def disagreement(reference, other):
 # --- timing ----------------------------------------------------------------
 
 
-def interleaved_seconds(functions, rounds, warmup=2):
-    """Seconds of each function in each round: {name: [s, s, ...]}."""
+def interleaved_seconds(functions, rounds, warmup=2, pause=PAUSE):
+    """Seconds of each function in each round: {name: [s, s, ...]}.
+
+    Each timed call starts after a pause: the thread pools of TensorFlow,
+    PyTorch and OpenBLAS keep spinning for a while after a call, and would
+    otherwise slow down whichever implementation runs next.
+    """
     names = list(functions)
     for _ in range(warmup):
         for name in names:
@@ -203,6 +210,7 @@ def interleaved_seconds(functions, rounds, warmup=2):
     for r in range(rounds):
         order = names[r % len(names):] + names[:r % len(names)]  # rotate
         for name in order:
+            time.sleep(pause)
             start = time.perf_counter()
             functions[name]()
             seconds[name].append(time.perf_counter() - start)
@@ -317,7 +325,8 @@ def machine():
     return {"cpu": model, "cores": os.cpu_count(),
             "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
             "blas": blas, "versions": versions,
-            "matmul_gflops_float32": matmul_gflops()}
+            "matmul_size": MATMUL_SIZE,
+            "matmul_gflops_float32": matmul_gflops(MATMUL_SIZE)}
 
 
 def run(quick=False):
