@@ -21,6 +21,7 @@ lstm_lib.checks.CHECKERS registers for this notebook, each once, and a link to i
 notebook in Colab.
 """
 import argparse
+import functools
 import pathlib
 import posixpath
 import re
@@ -97,6 +98,7 @@ def _page_link(target, site):
     return f"{site}/{path}.html"
 
 
+@functools.lru_cache(maxsize=None)
 def _references():
     """{key: (first author's surname, "et al." or "", year)} from references.bib."""
     entries = {}
