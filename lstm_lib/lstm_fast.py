@@ -11,10 +11,10 @@ lstm_speed.py measures both against Keras and PyTorch). Three changes:
   (out=) instead of temporaries.
 - The four gate activations are one tanh call over the whole (B, 4H)
   pre-activation, through sigmoid(z) = (1 + tanh(z / 2)) / 2.
-- In the backward pass, every factor of the chain rule that does not
-  depend on the recursion (a gate's slope times what it multiplies) is
-  computed for all steps at once, before the loop; the loop is left with
-  six small operations and one matrix product per step.
+- In the backward pass, the slopes of the four gates come from one pass
+  over the step's (B, 4H) gate array, and every result is written into
+  a buffer allocated once, so no step allocates more than dc and the
+  matrix product.
 
 The results differ from lstm.py's only by rounding: the sigmoid through
 tanh rounds differently, and the sums run in another order.
@@ -135,43 +135,40 @@ def lstm_backward(dh_seq, cache, dc_last=None):
     dtype = cache.h_seq.dtype
     dc = initial_state("dc_last", dc_last, batch, units, dtype)
 
-    # Time-major views (T, B, ...) of what the forward pass kept:
-    # contiguous when lstm_fast.lstm_forward made the cache.
-    i, f, g, o, tanh_c, h_seq, c_seq, dh_seq, x = (
-        np.moveaxis(a, 1, 0) for a in (cache.i, cache.f, cache.g, cache.o,
-                                       cache.tanh_c, cache.h_seq,
+    # Time-major views (T, B, ...) of what the forward pass kept, and the
+    # four gates side by side, (T, B, 4H), as lstm_fast's forward pass
+    # stores them (lstm.py's cache is copied into that layout).
+    tanh_c, h_seq, c_seq, dh_seq, x = (
+        np.moveaxis(a, 1, 0) for a in (cache.tanh_c, cache.h_seq,
                                        cache.c_seq, dh_seq, x))
+    gates = _gates_side_by_side(cache, steps, batch, units)
 
-    # The four gates, one contiguous (T, B, H) block each: elementwise work
-    # on strided views of the (T, B, 4H) gate array is many times slower.
-    i, f, g, o = np.stack([i, f, g, o])
-
-    # What lstm._backward_through_gates multiplies by at each step does not
-    # depend on the recursion, so it is computed for all steps at once:
-    # dz = [dc * local_i, dc * local_f, dc * local_g, dh * local_o], each
-    # a gate's slope times what the gate multiplies.
-    local = np.empty((4, steps, batch, units), dtype=dtype)
-    _slope_times(i, g, local[0])  # di = dc * g
-    _slope_times(f[0], c0, local[1, 0])  # df = dc * c_prev
-    _slope_times(f[1:], c_seq[:-1], local[1, 1:])
-    _slope_times(g, i, local[2], tanh=True)  # dg = dc * i
-    _slope_times(o, tanh_c, local[3])  # do = dh * tanh(c_t)
-    # the loop scales these in place, step by step, into dz
-    dz = np.ascontiguousarray(local.transpose(1, 2, 0, 3))  # (T, B, 4, H)
-    # h_t = o * tanh(c_t): the path from h_t into c_t
-    h_to_c = _slope_times(tanh_c, o, np.empty_like(o), tanh=True)
-
+    dz = np.empty((steps, batch, 4 * units), dtype=dtype)
+    slope, dh, through_h = (np.empty((batch, n * units), dtype=dtype)
+                            for n in (4, 1, 1))
     dh_next = np.zeros((batch, units), dtype=dtype)
-    dh, through_h = (np.empty((batch, units), dtype=dtype)
-                     for _ in range(2))
     recurrent_t = np.ascontiguousarray(p.recurrent_kernel.T)  # (4H, H)
     for t in reversed(range(steps)):
+        i, f, g, o = LSTMParams.blocks(gates[t], units)
+        c_prev = c_seq[t - 1] if t else c0
         np.add(dh_seq[t], dh_next, out=dh)  # step t's loss, and step t+1's
-        dc = dc + np.multiply(dh, h_to_c[t], out=through_h)  # dc_t, whole
-        dz[t, :, :3] *= dc[:, None]
-        dz[t, :, 3] *= dh
-        dc *= f[t]  # dc_prev: c_{t-1} reaches c_t through f_t
-        dh_next = dz[t].reshape(batch, 4 * units) @ recurrent_t
+        # h_t = o * tanh(c_t): the path from h_t into c_t completes dc_t
+        _slope_times(tanh_c[t], o, through_h, tanh=True)
+        dc = dc + np.multiply(through_h, dh, out=through_h)
+        # each gate's gradient: what reaches it times what it multiplies
+        dz_i, dz_f, dz_g, dz_o = LSTMParams.blocks(dz[t], units)
+        np.multiply(dc, g, out=dz_i)  # di = dc * g
+        np.multiply(dc, c_prev, out=dz_f)  # df = dc * c_prev
+        np.multiply(dc, i, out=dz_g)  # dg = dc * i
+        np.multiply(dh, tanh_c[t], out=dz_o)  # do = dh * tanh(c_t)
+        # ... times its slope: s (1 - s) for the three sigmoid gates, all
+        # four blocks at once, then 1 - g^2 for the candidate
+        np.subtract(1, gates[t], out=slope)
+        slope *= gates[t]
+        _slope_times(g, 1, LSTMParams.blocks(slope, units)[2], tanh=True)
+        dz[t] *= slope
+        dc *= f  # dc_prev: c_{t-1} reaches c_t through f_t
+        dh_next = dz[t] @ recurrent_t
 
     # With dz known at every step, the weight gradients are single products
     # over all steps; h_{t-1} is h0 at the first step, h_seq before.
@@ -181,7 +178,26 @@ def lstm_backward(dh_seq, cache, dc_last=None):
     dx = (dz_flat @ p.kernel.T).reshape(steps, batch, -1)
     grads = LSTMParams(
         x.reshape(steps * batch, -1).T @ dz_flat,
-        h0.T @ dz[0].reshape(batch, 4 * units) + h_earlier.T @ dz_later,
+        h0.T @ dz[0] + h_earlier.T @ dz_later,
         dz_flat.sum(axis=0),
     )
     return np.moveaxis(dx, 0, 1), dh_next, dc, grads
+
+
+def _gates_side_by_side(cache, steps, batch, units):
+    """The cache's gates as one (T, B, 4H) array in the order i, f, g, o:
+    the array lstm_fast.lstm_forward's views come from, or a copy."""
+    views = [np.moveaxis(a, 1, 0) for a in (cache.i, cache.f, cache.g,
+                                            cache.o)]
+    base = cache.i.base
+    if (base is not None and base.shape == (steps, batch, 4 * units)
+            and all(v.base is base for v in views)
+            and all(v.strides == base.strides for v in views)):
+        blocks = LSTMParams.blocks(base, units)
+        if all(_address(v) == _address(b) for v, b in zip(views, blocks)):
+            return base
+    return np.concatenate(views, axis=2)
+
+
+def _address(a):
+    return a.__array_interface__["data"][0]
