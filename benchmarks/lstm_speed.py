@@ -46,7 +46,7 @@ LENGTHS = (25, 50, 100, 200, 400)  # T, at the case study's B, D, H
 UNITS = (16, 32, 64, 128, 256)  # H, at the case study's B, T, D
 THREADS = 2
 MATMUL_SIZE = 2048  # the n x n float32 product that measures the machine
-PAUSE = 0.05  # seconds of rest before each timed call
+PAUSE = 0.2  # seconds of rest before each timed call (see interleaved_seconds)
 
 
 # --- the three implementations -------------------------------------------
@@ -200,7 +200,11 @@ def interleaved_seconds(functions, rounds, warmup=2, pause=PAUSE):
 
     Each timed call starts after a pause: the thread pools of TensorFlow,
     PyTorch and OpenBLAS keep spinning for a while after a call, and would
-    otherwise slow down whichever implementation runs next.
+    otherwise slow down whichever implementation runs next. OpenBLAS's
+    spin the longest: on the 2-core machine of results.json, PyTorch's
+    forward + backward at the larger shape took 117 ms 10 ms after
+    lstm_lib's, 80 ms after 50 ms, and 28 to 30 ms after 100 ms or more
+    (lstm_lib's own time did not depend on the pause), hence PAUSE.
     """
     names = list(functions)
     for _ in range(warmup):
@@ -333,7 +337,7 @@ def run(quick=False):
     kinds = available_implementations()
     rounds = 3 if quick else 15
     shapes = {"case study": (4, 5, 1, 3)} if quick else SHAPES
-    results = {"rounds": rounds, "threads": THREADS,
+    results = {"rounds": rounds, "threads": THREADS, "pause_seconds": PAUSE,
                "shapes": {}, "lengths": [], "units": [], "memory": []}
     for dtype in ("float32", "float64"):
         for label, shape in shapes.items():
@@ -344,11 +348,11 @@ def run(quick=False):
     for steps in (LENGTHS[:2] if quick else LENGTHS):
         print(f"T = {steps}", flush=True)
         results["lengths"].append(
-            compare((B, steps, D, H), "float32", kinds, max(rounds // 2, 3)))
+            compare((B, steps, D, H), "float32", kinds, rounds))
     for units in (UNITS[:2] if quick else UNITS):
         print(f"H = {units}", flush=True)
         results["units"].append(
-            compare((B, T, D, units), "float32", kinds, max(rounds // 2, 3)))
+            compare((B, T, D, units), "float32", kinds, rounds))
     for shape in (((4, 50, 1, 3),) if quick else
                   ((32, 1000, 1, 50), (64, 1000, 32, 128))):
         results["memory"].append(cache_memory(shape))

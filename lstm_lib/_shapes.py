@@ -152,12 +152,22 @@ def float_dtype(name, value):
 # ------------------------------------------------ values, where they enter
 
 
+def _all_finite(array):
+    """np.isfinite(array).all(), quicker for the usual case: a NaN or inf
+    makes the sum NaN or inf, so a finite sum proves every entry finite.
+    Only a sum that overflows, or a real NaN, needs the full check."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(array.sum()):
+            return True
+    return bool(np.isfinite(array).all())
+
+
 def require_finite(name, array):
     """Raise unless every entry of `array` is finite: a NaN or inf would
     pass through silently.
     """
     array = np.asarray(array)
-    if array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
+    if array.dtype.kind in "fc" and not _all_finite(array):
         bad = ~np.isfinite(array)
         where = (tuple(int(i) for i in np.argwhere(bad)[0])
                  if array.ndim else ())
@@ -165,7 +175,7 @@ def require_finite(name, array):
             f"{name} must hold finite numbers; "
             f"it has {int(bad.sum())} NaN or inf "
             "(the first, "
-            f"{float(array[where] if where else array.item())}, "
+            f"{(array[where] if where else array).item()}, "
             f"at index {where})"
         )
     return array

@@ -4,17 +4,21 @@ lstm.lstm_forward and lstm.lstm_backward are written to be read next to
 the equations, and the chapters show them. These two functions compute the
 same things, with the same arguments, results and cache, in fewer and
 larger NumPy operations, for training that must be quick (benchmarks/
-lstm_speed.py measures both against Keras and PyTorch). Three changes:
+lstm_speed.py measures both against Keras and PyTorch). What changes:
 
 - Arrays are time-major, (T, B, ...), so each step reads and writes
-  contiguous memory, and results go straight into preallocated arrays
-  (out=) instead of temporaries.
-- The four gate activations are one tanh call over the whole (B, 4H)
-  pre-activation, through sigmoid(z) = (1 + tanh(z / 2)) / 2.
-- In the backward pass, the slopes of the four gates come from one pass
-  over the step's (B, 4H) gate array, and every result is written into
-  a buffer allocated once, so no step allocates more than dc and the
-  matrix product.
+  contiguous memory, and results go straight into arrays allocated once
+  (out=) instead of temporaries. The backward pass reads the forward
+  pass's (T, B, 4H) gate array in place.
+- The four activations are one tanh call over the step's (B, 4H)
+  pre-activation, through sigmoid(z) = (1 + tanh(z / 2)) / 2: the
+  weights of the three sigmoid gates are halved once, and after the tanh
+  one multiply and one add over the whole array (by 1/2 and 1/2 on the
+  sigmoid gates, 1 and 0 on the candidate) finish the job. NumPy is
+  quicker over a whole contiguous array than over its column blocks.
+- The bias is the weight of an extra input that is always 1: it joins
+  the input product in the forward pass, and its gradient comes out of
+  the kernel's gradient product in the backward pass.
 
 The results differ from lstm.py's only by rounding: the sigmoid through
 tanh rounds differently, and the sums run in another order.
@@ -30,14 +34,13 @@ from .params import as_params
 
 __all__ = ["lstm_forward", "lstm_backward"]
 
+WINDOW = 16  # steps of dz held at once in the backward pass
+
 
 def _gate_affine(units, dtype):
     """(a, b), each (4H,), such that a * tanh(a * z) + b activates all
-    four blocks of z at once.
-
-    sigmoid(z) = (1 + tanh(z / 2)) / 2, so a = b = 1/2 on the gates i, f,
-    o; a = 1, b = 0 leave tanh on the candidate. One tanh call over the
-    whole (B, 4H) array costs less than four calls over its blocks.
+    four blocks of z at once: a = b = 1/2 on the sigmoid gates i, f, o
+    (sigmoid(z) = (1 + tanh(z / 2)) / 2); a = 1, b = 0 on the candidate.
     """
     scale = np.full(4 * units, 0.5, dtype=dtype)
     shift = np.full(4 * units, 0.5, dtype=dtype)
@@ -46,29 +49,14 @@ def _gate_affine(units, dtype):
     return scale, shift
 
 
-def _activate_scaled_in_place(z, units, scale, shift):
-    """lstm._gates in place, given a * z: z (B, 4H) is overwritten by the
-    activated gates, and their views i, f, g, o are returned. Equal to
-    lstm._gates to rounding (tests/test_lstm_fast.py checks how closely).
-    """
-    np.tanh(z, out=z)
-    z *= scale
-    z += shift
-    return LSTMParams.blocks(z, units)
-
-
-def _slope_times(value, factor, out, tanh=False):
-    """out = (the activation's slope, from its output value) * factor,
-    without temporaries: value (1 - value) for the sigmoid, 1 - value^2
-    for tanh."""
-    if tanh:
-        np.multiply(value, value, out=out)
-        np.subtract(1, out, out=out)
-    else:
-        np.subtract(1, value, out=out)
-        out *= value
-    out *= factor
-    return out
+def _with_ones(x_tm):
+    """x (T, B, D) as (T, B, D + 1), the last input always 1: the bias is
+    its weight."""
+    x_and_one = np.empty(x_tm.shape[:-1] + (x_tm.shape[-1] + 1,),
+                         x_tm.dtype)
+    x_and_one[..., :-1] = x_tm
+    x_and_one[..., -1] = 1
+    return x_and_one
 
 
 def lstm_forward(x, params, h0=None, c0=None):
@@ -85,37 +73,43 @@ def lstm_forward(x, params, h0=None, c0=None):
     h = h0 = initial_state("h0", h0, batch, units, dtype)
     c = c0 = initial_state("c0", c0, batch, units, dtype)
 
-    # Time-major arrays (T, B, ...), so that each step reads and writes
-    # contiguous memory. The input projection does not depend on the
-    # recurrence: one product for all steps, written where the gates go.
-    # The weights are scaled by a of _gate_affine once, here, rather than
-    # z at every step: a is 1 or 1/2, so the products are exactly equal.
+    # The bias as the last row of the kernel, and the weights scaled by a
+    # of _gate_affine once, here, rather than z at every step: a is 1 or
+    # 1/2, so the products are exactly equal.
     scale, shift = _gate_affine(units, dtype)
-    kernel, recurrent_kernel = p.kernel * scale, p.recurrent_kernel * scale
-    x_tm = np.ascontiguousarray(x.transpose(1, 0, 2))  # (T, B, D)
-    gates = (x_tm.reshape(steps * batch, -1) @ kernel).reshape(
-        steps, batch, 4 * units)  # i|f|g|o of every step
-    gates += p.bias * scale
+    kernel_and_bias = np.vstack([p.kernel, p.bias]) * scale  # (D + 1, 4H)
+    recurrent_kernel = p.recurrent_kernel * scale
+
+    # The input projection does not depend on the recurrence: one product
+    # for all steps, written where the gates go, (T, B, 4H).
+    x_and_one = _with_ones(x.transpose(1, 0, 2))
+    gates = np.empty((steps, batch, 4 * units), dtype)
+    np.matmul(x_and_one.reshape(steps * batch, -1), kernel_and_bias,
+              out=gates.reshape(steps * batch, -1))
+    i, f, g, o = LSTMParams.blocks(gates, units)  # (T, B, H) views
     h_tm, c_tm, tanh_c_tm = (np.empty((steps, batch, units), dtype)
                              for _ in range(3))
     recurrent = np.empty((batch, 4 * units), dtype)  # h_{t-1} W_h, reused
+    i_times_g = np.empty((batch, units), dtype)
     for t in range(steps):
-        z = gates[t]  # (B, 4H): a * z, the input part to which h adds
+        z = gates[t]  # the input part, to which h_{t-1}'s adds
         z += np.matmul(h, recurrent_kernel, out=recurrent)
-        i, f, g, o = _activate_scaled_in_place(z, units, scale, shift)
-        c = np.multiply(f, c, out=c_tm[t])
-        c += i * g
+        np.tanh(z, out=z)  # tanh(z / 2) on i, f, o; tanh(z) on g
+        z *= scale
+        z += shift  # sigmoid(z) = (1 + tanh(z / 2)) / 2 on i, f, o
+        c = np.multiply(f[t], c, out=c_tm[t])
+        c += np.multiply(i[t], g[t], out=i_times_g)
         tanh_c = np.tanh(c, out=tanh_c_tm[t])
-        h = np.multiply(o, tanh_c, out=h_tm[t])
+        h = np.multiply(o[t], tanh_c, out=h_tm[t])
 
     def batch_major(a):  # (T, B, ...) -> (B, T, ...), a view
         return np.moveaxis(a, 0, 1)
 
     # The cache gets its own h_seq and c_seq, out of reach of changes to
     # the ones returned.
-    cache = LSTMCache(batch_major(x_tm), h0, c0, batch_major(h_tm.copy()),
-                      batch_major(c_tm.copy()),
-                      *map(batch_major, LSTMParams.blocks(gates, units)),
+    cache = LSTMCache(batch_major(x_and_one[..., :-1]), h0, c0,
+                      batch_major(h_tm.copy()), batch_major(c_tm.copy()),
+                      *map(batch_major, (i, f, g, o)),
                       batch_major(tanh_c_tm), p)
     return batch_major(h_tm), batch_major(c_tm), cache
 
@@ -136,51 +130,73 @@ def lstm_backward(dh_seq, cache, dc_last=None):
     dc = initial_state("dc_last", dc_last, batch, units, dtype)
 
     # Time-major views (T, B, ...) of what the forward pass kept, and the
-    # four gates side by side, (T, B, 4H), as lstm_fast's forward pass
+    # four gates side by side, (T, B, 4H), as this module's forward pass
     # stores them (lstm.py's cache is copied into that layout).
     tanh_c, h_seq, c_seq, dh_seq, x = (
         np.moveaxis(a, 1, 0) for a in (cache.tanh_c, cache.h_seq,
                                        cache.c_seq, dh_seq, x))
     gates = _gates_side_by_side(cache, steps, batch, units)
+    i, f, g, o = LSTMParams.blocks(gates, units)
 
-    dz = np.empty((steps, batch, 4 * units), dtype=dtype)
+    # dz is kept for WINDOW steps at a time, not all T: after each window
+    # its share of the weight gradients is added in with a few products,
+    # while dz is still in the processor's cache.
+    window = min(WINDOW, steps)
+    dz = np.empty((window, batch, 4 * units), dtype=dtype)
+    dz_i, dz_f, dz_g, dz_o = LSTMParams.blocks(dz, units)
     slope, dh, through_h = (np.empty((batch, n * units), dtype=dtype)
                             for n in (4, 1, 1))
+    slope_g = LSTMParams.blocks(slope, units)[2]
     dh_next = np.zeros((batch, units), dtype=dtype)
     recurrent_t = np.ascontiguousarray(p.recurrent_kernel.T)  # (4H, H)
-    for t in reversed(range(steps)):
-        i, f, g, o = LSTMParams.blocks(gates[t], units)
-        c_prev = c_seq[t - 1] if t else c0
-        np.add(dh_seq[t], dh_next, out=dh)  # step t's loss, and step t+1's
-        # h_t = o * tanh(c_t): the path from h_t into c_t completes dc_t
-        _slope_times(tanh_c[t], o, through_h, tanh=True)
-        dc = dc + np.multiply(through_h, dh, out=through_h)
-        # each gate's gradient: what reaches it times what it multiplies
-        dz_i, dz_f, dz_g, dz_o = LSTMParams.blocks(dz[t], units)
-        np.multiply(dc, g, out=dz_i)  # di = dc * g
-        np.multiply(dc, c_prev, out=dz_f)  # df = dc * c_prev
-        np.multiply(dc, i, out=dz_g)  # dg = dc * i
-        np.multiply(dh, tanh_c[t], out=dz_o)  # do = dh * tanh(c_t)
-        # ... times its slope: s (1 - s) for the three sigmoid gates, all
-        # four blocks at once, then 1 - g^2 for the candidate
-        np.subtract(1, gates[t], out=slope)
-        slope *= gates[t]
-        _slope_times(g, 1, LSTMParams.blocks(slope, units)[2], tanh=True)
-        dz[t] *= slope
-        dc *= f  # dc_prev: c_{t-1} reaches c_t through f_t
-        dh_next = dz[t] @ recurrent_t
+    x_and_one = _with_ones(x)  # (T, B, D + 1): the bias's gradient too
+    dx = np.empty(x.shape, dtype=dtype)
+    dkernel_and_bias = np.zeros((4 * units, x_and_one.shape[-1]), dtype)
+    drecurrent = np.zeros((4 * units, units), dtype)  # both transposed
+    for end in range(steps, 0, -window):
+        start = max(end - window, 0)
+        for t in reversed(range(start, end)):
+            w = t - start  # step t's place in the window
+            c_prev = c_seq[t - 1] if t else c0
+            np.add(dh_seq[t], dh_next, out=dh)  # step t's loss, and t+1's
+            # h_t = o * tanh(c_t): dc_t gains dh * o * (1 - tanh(c_t)^2)
+            np.multiply(tanh_c[t], tanh_c[t], out=through_h)
+            np.subtract(1, through_h, out=through_h)
+            through_h *= o[t]
+            through_h *= dh
+            dc = dc + through_h
+            # each gate's gradient: what reaches it times what it multiplies
+            np.multiply(dc, g[t], out=dz_i[w])  # di = dc * g
+            np.multiply(dc, c_prev, out=dz_f[w])  # df = dc * c_prev
+            np.multiply(dc, i[t], out=dz_g[w])  # dg = dc * i
+            np.multiply(dh, tanh_c[t], out=dz_o[w])  # do = dh * tanh(c_t)
+            # ... times its slope: s (1 - s) for the three sigmoid gates,
+            # over the whole array at once, then 1 - g^2 for the candidate
+            np.subtract(1, gates[t], out=slope)
+            slope *= gates[t]
+            np.multiply(g[t], g[t], out=slope_g)
+            np.subtract(1, slope_g, out=slope_g)
+            dz[w] *= slope
+            dc *= f[t]  # dc_prev: c_{t-1} reaches c_t through f_t
+            np.matmul(dz[w], recurrent_t, out=dh_next)
 
-    # With dz known at every step, the weight gradients are single products
-    # over all steps; h_{t-1} is h0 at the first step, h_seq before.
-    dz_flat = dz.reshape(steps * batch, 4 * units)
-    dz_later = dz[1:].reshape((steps - 1) * batch, 4 * units)
-    h_earlier = h_seq[:-1].reshape((steps - 1) * batch, units)
-    dx = (dz_flat @ p.kernel.T).reshape(steps, batch, -1)
-    grads = LSTMParams(
-        x.reshape(steps * batch, -1).T @ dz_flat,
-        h0.T @ dz[0] + h_earlier.T @ dz_later,
-        dz_flat.sum(axis=0),
-    )
+        # The window's share of dx and of the weight gradients, each one
+        # product over its steps; h_{t-1} is h0 at step 0, h_seq after.
+        # Written as dz^T a, which OpenBLAS does faster than a^T dz.
+        n = end - start
+        dz_w = dz[:n].reshape(n * batch, 4 * units)
+        dx[start:end] = (dz_w @ p.kernel.T).reshape(n, batch, -1)
+        dkernel_and_bias += dz_w.T @ x_and_one[start:end].reshape(
+            n * batch, -1)
+        if start == 0:
+            drecurrent += dz[0].T @ h0
+            dz_w, n, start = dz_w[batch:], n - 1, 1
+        drecurrent += dz_w.T @ h_seq[start - 1:end - 1].reshape(
+            n * batch, units)
+
+    grads = LSTMParams(np.ascontiguousarray(dkernel_and_bias[:, :-1].T),
+                       np.ascontiguousarray(drecurrent.T),
+                       dkernel_and_bias[:, -1].copy())
     return np.moveaxis(dx, 0, 1), dh_next, dc, grads
 
 

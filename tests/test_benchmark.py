@@ -45,7 +45,8 @@ def test_a_comparison_of_the_two_numpy_lstms_reports_agreement_and_timings(dtype
 def test_the_cache_size_is_what_the_forward_pass_keeps():
     B, T, D, H = 2, 50, 3, 4
     memory = bench.cache_memory((B, T, D, H))
-    # float32: x (T B D), the gates (T B 4H), tanh(c_t), and copies of h_seq and c_seq (T B H each)
-    assert memory["cache_bytes"] == 4 * (T * B * D + T * B * 4 * H + 3 * T * B * H + 2 * B * H)
+    # float32: x beside a column of ones (T B (D + 1)), the gates (T B 4H), tanh(c_t), and copies
+    # of h_seq and c_seq (T B H each)
+    assert memory["cache_bytes"] == 4 * (T * B * (D + 1) + T * B * 4 * H + 3 * T * B * H + 2 * B * H)
     assert memory["peak_bytes"] >= memory["cache_bytes"]
     assert np.isfinite(memory["peak_bytes"])

@@ -63,6 +63,42 @@ def test_backward_agrees_with_the_readable_lstm_from_either_cache(rng, dtype, B,
             assert_close(ours, theirs, ATOL[dtype], name)
 
 
+@pytest.mark.parametrize("window", [1, 3, 7, 8, 50])
+def test_backward_is_the_same_whatever_its_window(rng, monkeypatch, window):
+    # The backward pass keeps dz for WINDOW steps at a time; windows that divide T, that do not,
+    # that equal it and that exceed it must all give lstm.py's gradients.
+    B, T, D, H = SHAPES[1]
+    params, x, h0, c0 = problem(rng, B, T, D, H)
+    dh_seq = rng.normal(size=(B, T, H))
+    reference = lstm.lstm_backward(dh_seq, lstm.lstm_forward(x, params, h0, c0)[2])
+    monkeypatch.setattr(lstm_fast, "WINDOW", window)
+    ours = lstm_fast.lstm_backward(dh_seq, lstm_fast.lstm_forward(x, params, h0, c0)[2])
+    for name, a, b in zip(["dx", "dh0", "dc0"], ours[:3], reference[:3]):
+        assert_close(a, b, ATOL[np.float64], name)
+    for name, a, b in zip(LSTMParams._fields, ours[3], reference[3]):
+        assert_close(a, b, ATOL[np.float64], name)
+
+
+def test_backward_reads_the_forward_gates_in_place_and_keeps_dz_for_a_window(rng):
+    # With lstm_fast's own cache, the backward pass neither copies the (T, B, 4H) gate array nor
+    # keeps dz for all T steps: everything it allocates together stays well below the gate
+    # array's size (here, T = 200 >> WINDOW, and B, D small, so dx is small too).
+    import tracemalloc
+
+    B, T, D, H = 2, 200, 1, 16
+    params, x, h0, c0 = problem(rng, B, T, D, H)
+    h_seq, _, cache = lstm_fast.lstm_forward(x, params, h0, c0)
+    gate_bytes, dh_seq = 4 * h_seq.nbytes, np.ones_like(h_seq)
+    assert lstm_fast.WINDOW < T / 4
+    tracemalloc.start()
+    try:
+        lstm_fast.lstm_backward(dh_seq, cache)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < gate_bytes / 2, (peak, gate_bytes)
+
+
 @pytest.mark.parametrize("B,T,D,H", SHAPES[:2])
 def test_gradients_match_finite_differences(rng, B, T, D, H):
     params, x, h0, c0 = problem(rng, B, T, D, H)

@@ -94,6 +94,22 @@ def test_require_finite_points_at_the_first_bad_entry():
         _shapes.require_finite("x", np.array([[1.0, np.inf], [np.nan, 2.0]]))
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_require_finite_accepts_finite_numbers_whose_sum_overflows(dtype):
+    # require_finite first checks the sum; an overflowing sum of finite
+    # entries must not be taken for an inf
+    huge = np.full((3, 4), np.finfo(dtype).max, dtype=dtype)
+    _shapes.require_finite("x", huge)
+    _shapes.require_finite("x", -huge)
+
+
+@pytest.mark.parametrize("bad", [[np.inf, -np.inf], [np.nan], [1.0, -np.inf],
+                                 [1 + 1j, complex(0, np.inf)]])
+def test_require_finite_refuses_any_nan_or_inf_even_when_they_cancel(bad):
+    with pytest.raises(ValueError, match="x must hold finite numbers"):
+        _shapes.require_finite("x", np.array(bad))
+
+
 @pytest.mark.parametrize("value", [2.5, True, "3", None])
 def test_require_int_refuses_what_is_not_an_integer(value):
     with pytest.raises(TypeError, match="n must be an integer"):
