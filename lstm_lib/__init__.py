@@ -8,13 +8,25 @@ Modules, one purpose each:
     rnn           the vanilla RNN (Keras SimpleRNN layout), forward and
                   backward
     lstm          the LSTM (Keras LSTM layout), forward and backward
-    initializers  Keras' default initialisers for both
+    lstm_fast     lstm's sequence functions rearranged for speed
+    gru           the GRU (Keras GRU layout, reset_after=True), forward
+                  and backward
+    variants      the LSTM's variants: gates removed, coupled input and
+                  forget gates, peepholes
+    bidirectional a bidirectional LSTM (Keras Bidirectional(LSTM)): two
+                  lstm_forward passes, one over the reversed sequence
+    masking       padded sequences: masks, padding and an LSTM that
+                  skips the masked steps
+    initializers  Keras' default initialisers for the RNN, LSTM and GRU
     gradcheck     numerical gradients and the relative error
-    jacobians     norms of dh_T/dh_k against the lag, for RNN and LSTM
+    jacobians     norms of dh_T/dh_k against the lag, for RNN, LSTM and
+                  GRU
     keras_setup   a quiet, seeded import of Keras for the chapters that
                   use it
     optim         SGD and Adam with gradient-norm clipping, for training
                   in NumPy
+    training      a recurrent layer and a linear readout trained on a
+                  task, for comparing layers over seeds
     tasks         long-memory sequence tasks (first value, adding
                   problem)
     plotting      the course's colour-blind-safe figure style

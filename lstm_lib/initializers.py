@@ -1,19 +1,20 @@
 """Parameter initialisers with the same distributions as Keras' defaults.
 
-Keras' LSTM and SimpleRNN start from a Glorot-uniform `kernel`, an
+Keras' LSTM, GRU and SimpleRNN start from a Glorot-uniform `kernel`, an
 orthogonal `recurrent_kernel` and a zero `bias`; the LSTM also sets its
 forget-gate bias to 1 (`unit_forget_bias=True`, Gers et al. 2000). The
 random streams differ from Keras', the distributions do not.
 
 Sizes must be positive integers and dtype a floating type.
 `glorot_uniform` and `orthogonal` draw from a NumPy Generator `rng`;
-`lstm_init` and `rnn_init` take a `seed`: an int, None (fresh entropy) or
-a Generator.
+`lstm_init`, `gru_init` and `rnn_init` take a `seed`: an int, None (fresh
+entropy) or a Generator.
 """
 import numpy as np
 
 from ._shapes import (float_dtype, require_generator, require_int,
                       require_number)
+from .gru import GRUParams
 from .lstm import LSTMParams
 from .rnn import RNNParams
 
@@ -56,13 +57,20 @@ def lstm_init(units, input_dim, seed=0, dtype=np.float64):
     return params
 
 
+def gru_init(units, input_dim, seed=0, dtype=np.float64):
+    """GRUParams drawn as Keras' GRU layer draws them: both bias rows
+    (2, 3H) at zero.
+    """
+    return _keras_init(GRUParams, units, input_dim, seed, dtype)
+
+
 def rnn_init(units, input_dim, seed=0, dtype=np.float64):
     """RNNParams drawn as Keras' SimpleRNN layer draws them."""
     return _keras_init(RNNParams, units, input_dim, seed, dtype)
 
 
 def _keras_init(kind, units, input_dim, seed, dtype):
-    """A `kind` (LSTMParams, RNNParams) drawn as Keras draws it.
+    """A `kind` (LSTMParams, GRUParams, RNNParams) drawn as Keras draws it.
 
     Glorot-uniform kernel, orthogonal recurrent_kernel, zero bias of the
     type's own shape; lstm_init then sets the forget-gate bias.
@@ -85,7 +93,7 @@ def _matrix_shape(shape):
 
 
 def _check(units, input_dim, seed):
-    """Checked (units, input_dim, Generator) for lstm_init and rnn_init."""
+    """Checked (units, input_dim, Generator) for the *_init functions."""
     units, input_dim = (require_int("units", units, 1),
                         require_int("input_dim", input_dim, 1))
     if seed is not None and not isinstance(seed, np.random.Generator):

@@ -6,14 +6,15 @@ vanishing (or exploding) gradient. Norms are spectral norms (largest
 singular value). Jacobians follow the usual convention, rows indexing
 outputs: J[a, b] = d out_a / d in_b.
 
-The inputs are checked by rnn_forward and lstm_forward (shapes, NaN and
-inf). A product of Jacobians that overflows its float type (an exploding
-gradient taken too far) raises a ValueError rather than return inf or
-nan.
+The inputs are checked by rnn_forward, lstm_forward and gru_forward
+(shapes, NaN and inf). A product of Jacobians that overflows its float
+type (an exploding gradient taken too far) raises a ValueError rather
+than return inf or nan.
 """
 import numpy as np
 
 from .activations import sigmoid_grad_from_output, tanh_grad_from_output
+from .gru import GRUParams, gru_forward
 from .lstm import LSTMParams, lstm_forward
 from .params import as_params
 from .rnn import RNNParams, rnn_forward
@@ -107,3 +108,57 @@ def lstm_jacobian_norms(x, params, h0=None, c0=None, wrt="hidden"):
     block = (slice(None) if blocks[wrt] is None
              else slice(blocks[wrt] * units, (blocks[wrt] + 1) * units))
     return _norms_by_lag(step_jacobians, block)
+
+
+def gru_step_jacobians(x, params, h0=None):
+    """dh_t/dh_{t-1} of a GRU at every step, as (B, T, H, H).
+
+    Parameters
+    ----------
+    x : array (B, T, D)
+    params : GRUParams
+    h0 : array (B, H), optional; zeros when omitted.
+
+    Returns
+    -------
+    array (B, T, H, H): J_t[a, b] = d h_t[a] / d h_{t-1}[b].
+
+    From h_t = z h_{t-1} + (1 - z) h~ with h~ = tanh(xw_h + r hu_h): the
+    old state passes through diag(z) directly, and through the update
+    gate, the reset gate and the candidate.
+    """
+    p = as_params(params, GRUParams)
+    h_seq, cache = gru_forward(x, p, h0)
+    h_prev = np.concatenate([cache.h0[:, None], h_seq[:, :-1]], axis=1)
+    z, r, h_tilde, hu_h = cache.z, cache.r, cache.h_tilde, cache.hu_h
+
+    # d(h_{t-1} recurrent_kernel)/dh_{t-1}, one (H, H) block per gate.
+    U = {name: p.gate(name)[1].T for name in p.GATE_ORDER}
+    # region: gru-step-blocks
+    d_z = sigmoid_grad_from_output(z)[..., None] * U["z"]  # (B, T, H, H)
+    d_r = sigmoid_grad_from_output(r)[..., None] * U["r"]
+    # the candidate's pre-activation a_h = xw_h + r hu_h
+    d_a = hu_h[..., None] * d_r + r[..., None] * U["h"]
+    d_h_tilde = tanh_grad_from_output(h_tilde)[..., None] * d_a
+    # h_t = z h_{t-1} + (1 - z) h~
+    dh_dh = (z[..., None] * np.eye(p.units)
+             + (h_prev - h_tilde)[..., None] * d_z
+             + (1 - z)[..., None] * d_h_tilde)
+    # endregion
+    return dh_dh
+
+
+def gru_jacobian_norms(x, params, h0=None):
+    """||dh_T/dh_{T-l}||_2 of a GRU for l = 1..T, as an array (B, T)
+    indexed by lag - 1.
+
+    Parameters
+    ----------
+    x : array (B, T, D)
+    params : GRUParams
+    h0 : array (B, H), optional; zeros when omitted.
+
+    The GRU's one state is h, so these compare with the RNN's norms and
+    with the LSTM's wrt="hidden" and wrt="state" norms.
+    """
+    return _norms_by_lag(gru_step_jacobians(x, params, h0))

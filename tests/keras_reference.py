@@ -1,17 +1,19 @@
-"""Run Keras' LSTM and SimpleRNN under a GradientTape: the second engine the NumPy code is checked against."""
+"""Run Keras' LSTM, GRU and SimpleRNN under a GradientTape: the second engine the NumPy code is checked against."""
 
 
 def keras_forward_and_grads(layer_name, weights, x, initial_state, upstream):
     """Outputs of a Keras recurrent layer (float64) and the gradients of sum(out * upstream).
 
-    Returns (out, grads) where grads holds dx, the initial-state gradients, then
-    kernel, recurrent_kernel, bias.
+    Returns (out, grads) where grads holds dx, the initial-state gradients (h0 and c0 for the
+    LSTM, h0 for the GRU and SimpleRNN), then kernel, recurrent_kernel, bias. The GRU is Keras'
+    default, reset_after=True, with its bias of shape (2, 3H).
     """
     import keras
     import tensorflow as tf
 
     units = weights[1].shape[0]
-    layer_class = {"LSTM": keras.layers.LSTM, "SimpleRNN": keras.layers.SimpleRNN}[layer_name]
+    layer_class = {"LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU,
+                   "SimpleRNN": keras.layers.SimpleRNN}[layer_name]
     layer = layer_class(units, return_sequences=True, dtype="float64")
     layer.build(x.shape)
     layer.set_weights(weights)

@@ -1,8 +1,8 @@
 """Bad input to the numeric modules, class by class: NaN and inf, zero sizes, wrong types, foreign
 objects, nonsense settings, float16 and integers.
 
-Every public function of activations, lstm, rnn, initializers, optim, gradcheck, jacobians and
-tasks is called with each class of bad input; each call must raise exactly one ValueError or
+Every public function of activations, lstm, lstm_fast, gru, variants, masking, bidirectional, rnn,
+initializers, optim, gradcheck, jacobians and tasks is called with each class of bad input; each call must raise exactly one ValueError or
 TypeError (not a subclass such as NumPy's LinAlgError) whose one-line message names the argument.
 Nothing may pass through silently.
 """
@@ -11,7 +11,8 @@ import re
 import numpy as np
 import pytest
 
-from lstm_lib import activations, gradcheck, initializers, jacobians, lstm, optim, rnn, tasks
+from lstm_lib import (activations, bidirectional, gradcheck, gru, initializers, jacobians, lstm, lstm_fast,
+                      masking, optim, rnn, tasks, variants)
 
 B, T, D, H = 2, 4, 2, 3
 NAN, INF = float("nan"), float("inf")
@@ -38,6 +39,26 @@ def _rnn():
     return p, x, h0, rng.normal(size=h_seq.shape), cache
 
 
+def _gru():
+    rng = _rng()
+    p = initializers.gru_init(H, D, seed=1)
+    x, h0 = rng.normal(size=(B, T, D)), rng.normal(size=(B, H))
+    h_seq, cache = gru.gru_forward(x, p, h0)
+    _, cell_cache = gru.gru_cell_forward(x[:, 0], h0, p)
+    return p, x, h0, rng.normal(size=h_seq.shape), cache, cell_cache
+
+
+def _others(p, x, h0, c0, dh_seq):
+    """Caches of lstm_fast, the CIFG variant, the masked and the bidirectional LSTM."""
+    mask = np.ones((B, T), dtype=bool)
+    mask[0, -1] = False
+    bp = bidirectional.BidirectionalParams(p, initializers.lstm_init(H, D, seed=2))
+    return (mask, bp, lstm_fast.lstm_forward(x, p, h0, c0)[2],
+            variants.variant_forward(x, p, "CIFG", h0, c0)[2],
+            masking.masked_lstm_forward(x, p, mask, h0, c0)[2],
+            bidirectional.bidirectional_forward(x, bp)[1], np.concatenate([dh_seq, dh_seq], axis=2))
+
+
 def _sgd_step(grads):
     return optim.SGD([np.ones((2, 3)), np.ones(3)]).step(grads)
 
@@ -54,7 +75,9 @@ def specs():
     """name -> (function, valid keyword arguments, arguments that must be finite, optional ones)."""
     p, x, h0, c0, dh_seq, cache, cell_cache = _lstm()
     rp, rx, rh0, rdh_seq, rcache = _rnn()
+    gp, gx, gh0, gdh_seq, gcache, gcell_cache = _gru()
     x_t, g = x[:, 0], [np.full((2, 3), 0.5), np.full(3, 0.5)]
+    mask, bp, fast_cache, variant_cache, masked_cache, bi_cache, bi_dh = _others(p, x, h0, c0, dh_seq)
     return {
         "sigmoid": (activations.sigmoid, dict(z=x), (), ()),
         "tanh": (activations.tanh, dict(z=x), (), ()),
@@ -68,10 +91,35 @@ def specs():
                          ("x", "params", "h0", "c0"), ("h0", "c0")),
         "lstm_backward": (lstm.lstm_backward, dict(dh_seq=dh_seq, cache=cache, dc_last=c0),
                           ("dh_seq", "dc_last"), ("dc_last",)),
+        "lstm_fast.lstm_forward": (lstm_fast.lstm_forward, dict(x=x, params=p, h0=h0, c0=c0),
+                                   ("x", "params", "h0", "c0"), ("h0", "c0")),
+        "lstm_fast.lstm_backward": (lstm_fast.lstm_backward, dict(dh_seq=dh_seq, cache=fast_cache, dc_last=c0),
+                                    ("dh_seq", "dc_last"), ("dc_last",)),
+        "variant_forward": (variants.variant_forward, dict(x=x, params=p, variant="CIFG", h0=h0, c0=c0),
+                            ("x", "params", "h0", "c0"), ("h0", "c0")),
+        "variant_backward": (variants.variant_backward, dict(dh_seq=dh_seq, cache=variant_cache, dc_last=c0),
+                             ("dh_seq", "dc_last"), ("dc_last",)),
+        "masked_lstm_forward": (masking.masked_lstm_forward, dict(x=x, params=p, mask=mask, h0=h0, c0=c0),
+                                ("x", "params", "h0", "c0"), ("h0", "c0")),
+        "masked_lstm_backward": (masking.masked_lstm_backward, dict(dh_seq=dh_seq, cache=masked_cache, dc_last=c0),
+                                 ("dh_seq", "dc_last"), ("dc_last",)),
+        "bidirectional_forward": (bidirectional.bidirectional_forward, dict(x=x, params=bp), ("x",), ()),
+        "bidirectional_backward": (bidirectional.bidirectional_backward, dict(dh_seq=bi_dh, cache=bi_cache),
+                                   ("dh_seq",), ()),
         "rnn_cell_forward": (rnn.rnn_cell_forward, dict(x_t=x_t, h_prev=rh0, params=rp),
                              ("x_t", "h_prev", "params"), ("h_prev",)),
         "rnn_forward": (rnn.rnn_forward, dict(x=rx, params=rp, h0=rh0), ("x", "params", "h0"), ("h0",)),
         "rnn_backward": (rnn.rnn_backward, dict(dh_seq=rdh_seq, cache=rcache), ("dh_seq",), ()),
+        "GRUParams": (gru.GRUParams, dict(gp._asdict()), (), ()),
+        "gru_cell_forward": (gru.gru_cell_forward, dict(x_t=gx[:, 0], h_prev=gh0, params=gp),
+                             ("x_t", "h_prev", "params"), ("h_prev",)),
+        "gru_cell_backward": (gru.gru_cell_backward, dict(dh_t=gh0, cache=gcell_cache), ("dh_t",), ("dh_t",)),
+        "gru_forward": (gru.gru_forward, dict(x=gx, params=gp, h0=gh0), ("x", "params", "h0"), ("h0",)),
+        "gru_backward": (gru.gru_backward, dict(dh_seq=gdh_seq, cache=gcache), ("dh_seq",), ()),
+        "gru_step_jacobians": (jacobians.gru_step_jacobians, dict(x=gx, params=gp, h0=gh0),
+                               ("x", "params", "h0"), ("h0",)),
+        "gru_jacobian_norms": (jacobians.gru_jacobian_norms, dict(x=gx, params=gp, h0=gh0),
+                               ("x", "params", "h0"), ("h0",)),
         "rnn_jacobian_norms": (jacobians.rnn_jacobian_norms, dict(x=rx, params=rp, h0=rh0),
                                ("x", "params", "h0"), ("h0",)),
         "lstm_step_jacobians": (jacobians.lstm_step_jacobians, dict(x=x, params=p, h0=h0, c0=c0),
@@ -102,7 +150,7 @@ def expect_error(name, fn, *args, **kwargs):
 
 def _poisoned(value, bad):
     """value with one entry replaced by `bad`, and the name the error must give."""
-    if isinstance(value, (lstm.LSTMParams, rnn.RNNParams)):
+    if isinstance(value, (lstm.LSTMParams, gru.GRUParams, rnn.RNNParams)):
         kernel = value.kernel.copy()
         kernel[-1, -1] = bad
         return value._replace(kernel=kernel), "kernel"
@@ -149,20 +197,27 @@ def test_wrong_types_and_foreign_objects_are_named(label, arg, kind):
 def _caches():
     *_, cache, cell_cache = _lstm()
     *_, rcache = _rnn()
-    return cache, cell_cache, rcache
+    *_, gcache, gcell_cache = _gru()
+    return cache, cell_cache, rcache, gcache, gcell_cache
 
 
 @pytest.mark.parametrize(
     "label,wrong",
     [
-        ("lstm_backward", lambda cache, cell, rcache: tuple(cache[3:6])),  # (h_seq, c_seq, i)
-        ("lstm_backward", lambda cache, cell, rcache: rcache),
-        ("lstm_backward", lambda cache, cell, rcache: cell),
-        ("lstm_backward", lambda cache, cell, rcache: list(cache)),
-        ("lstm_cell_backward", lambda cache, cell, rcache: cache),
-        ("lstm_cell_backward", lambda cache, cell, rcache: tuple(cell)),
-        ("rnn_backward", lambda cache, cell, rcache: cache),
-        ("rnn_backward", lambda cache, cell, rcache: tuple(rcache)[:3]),
+        ("lstm_backward", lambda cache, cell, rcache, gcache, gcell: tuple(cache[3:6])),  # (h_seq, c_seq, i)
+        ("lstm_backward", lambda cache, cell, rcache, gcache, gcell: rcache),
+        ("lstm_backward", lambda cache, cell, rcache, gcache, gcell: cell),
+        ("lstm_backward", lambda cache, cell, rcache, gcache, gcell: list(cache)),
+        ("lstm_cell_backward", lambda cache, cell, rcache, gcache, gcell: cache),
+        ("lstm_cell_backward", lambda cache, cell, rcache, gcache, gcell: tuple(cell)),
+        ("rnn_backward", lambda cache, cell, rcache, gcache, gcell: cache),
+        ("rnn_backward", lambda cache, cell, rcache, gcache, gcell: tuple(rcache)[:3]),
+        ("rnn_backward", lambda cache, cell, rcache, gcache, gcell: gcache),
+        ("gru_backward", lambda cache, cell, rcache, gcache, gcell: gcell),
+        ("gru_backward", lambda cache, cell, rcache, gcache, gcell: rcache),
+        ("gru_backward", lambda cache, cell, rcache, gcache, gcell: tuple(gcache)),
+        ("gru_cell_backward", lambda cache, cell, rcache, gcache, gcell: gcache),
+        ("gru_cell_backward", lambda cache, cell, rcache, gcache, gcell: cell),
     ],
 )
 def test_another_functions_cache_is_a_type_error_that_says_which_cache(label, wrong):
@@ -190,6 +245,14 @@ ZERO_SIZES = [
     ("x", lstm.lstm_forward, (_zero((0, T, D)), initializers.lstm_init(H, D))),
     ("x_t", lstm.lstm_cell_forward, (_zero((0, D)), None, None, initializers.lstm_init(H, D))),
     ("x", rnn.rnn_forward, (_zero((0, T, D)), initializers.rnn_init(H, D))),
+    ("x", gru.gru_forward, (_zero((0, T, D)), initializers.gru_init(H, D))),
+    ("x", gru.gru_forward, (_zero((B, 0, D)), initializers.gru_init(H, D))),
+    ("x_t", gru.gru_cell_forward, (_zero((0, D)), None, initializers.gru_init(H, D))),
+    ("x", jacobians.gru_jacobian_norms, (_zero((0, T, D)), initializers.gru_init(H, D))),
+    ("recurrent_kernel", gru.GRUParams, (_zero((D, 0)), _zero((0, 0)), _zero((2, 0)))),
+    ("kernel", gru.GRUParams, (_zero((0, 3 * H)), _zero((H, 3 * H)), _zero((2, 3 * H)))),
+    ("units", initializers.gru_init, (0, D)),
+    ("input_dim", initializers.gru_init, (H, 0)),
     ("x_t", rnn.rnn_cell_forward, (_zero((0, D)), None, initializers.rnn_init(H, D))),
     ("x", jacobians.rnn_jacobian_norms, (_zero((0, T, D)), initializers.rnn_init(H, D))),
     ("x", jacobians.lstm_jacobian_norms, (_zero((0, T, D)), initializers.lstm_init(H, D))),
@@ -227,6 +290,15 @@ SETTINGS = [
     ("gain", initializers.orthogonal, ((2, 3), _rng()), dict(gain=NAN)),
     ("shape", initializers.orthogonal, ((2, 3, 4), _rng()), {}),
     ("units", lstm.param_count, (True, 3), {}),
+    ("units", gru.gru_param_count, (True, 3), {}),
+    ("reset_after", gru.gru_param_count, (4, 3), dict(reset_after="False")),
+    ("bias", gru.GRUParams, (np.zeros((D, 3 * H)), np.zeros((H, 3 * H)), np.zeros(3 * H)), {}),
+    ("units", initializers.gru_init, (2.5, D), {}),
+    ("seed", initializers.gru_init, (H, D), dict(seed=-1)),
+    ("dtype", initializers.gru_init, (H, D), dict(dtype=int)),
+    ("params", gru.gru_forward, (np.ones((1, 2, D)), initializers.lstm_init(H, D)), {}),
+    ("params", lstm.lstm_forward, (np.ones((1, 2, D)), initializers.gru_init(H, D)), {}),
+    ("params", jacobians.gru_jacobian_norms, (np.ones((1, 2, D)), 5), {}),
     ("rng", tasks.first_value_task, (5, T, 0), {}),
     ("rng", tasks.adding_problem, (5, T, 42), {}),
     ("n", tasks.first_value_task, (True, T, _rng()), {}),

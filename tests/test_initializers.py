@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from lstm_lib.initializers import glorot_uniform, lstm_init, orthogonal, rnn_init
+from lstm_lib.gru import GRUParams
+from lstm_lib.initializers import glorot_uniform, gru_init, lstm_init, orthogonal, rnn_init
 
 
 def test_glorot_uniform_limit_and_spread():
@@ -34,6 +35,7 @@ def test_init_is_seeded_and_respects_dtype():
         np.testing.assert_array_equal(x, y)
     assert lstm_init(4, 2, dtype=np.float32).dtype == np.float32
     assert rnn_init(4, 2, dtype=np.float32).dtype == np.float32
+    assert gru_init(4, 2, dtype=np.float32).dtype == np.float32
 
 
 @pytest.mark.keras
@@ -52,3 +54,37 @@ def test_same_layout_and_bias_pattern_as_keras_defaults():
     rnn = keras.layers.SimpleRNN(4)
     rnn.build((None, None, 3))
     assert [w.shape for w in rnn_init(4, 3)] == [w.shape for w in rnn.get_weights()]
+
+
+def test_gru_init_shapes_zero_bias_and_distributions():
+    p = gru_init(units=4, input_dim=3, seed=0)
+    assert isinstance(p, GRUParams)
+    assert (p.kernel.shape, p.recurrent_kernel.shape, p.bias.shape) == ((3, 12), (4, 12), (2, 12))
+    np.testing.assert_array_equal(p.bias, np.zeros((2, 12)))  # no gate bias set, unlike the LSTM
+    np.testing.assert_allclose(p.recurrent_kernel @ p.recurrent_kernel.T, np.eye(4), atol=1e-12)
+    assert np.abs(p.kernel).max() <= np.sqrt(6 / (3 + 12))  # Glorot over the whole (D, 3H) kernel
+    a, b = gru_init(4, 3, seed=7), gru_init(4, 3, seed=7)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("bad,error", [(0, ValueError), (2.5, TypeError), ("4", TypeError)])
+def test_gru_init_refuses_bad_sizes(bad, error):
+    with pytest.raises(error, match="^units must be"):
+        gru_init(bad, 3)
+
+
+@pytest.mark.keras
+def test_gru_init_has_keras_gru_layout_and_bias():
+    import keras
+
+    layer = keras.layers.GRU(5)
+    layer.build((None, None, 3))
+    keras_weights = layer.get_weights()
+    ours = gru_init(5, 3)
+    assert [w.shape for w in ours] == [w.shape for w in keras_weights]
+    np.testing.assert_array_equal(ours.bias, keras_weights[2])
+    u = keras_weights[1]
+    np.testing.assert_allclose(u @ u.T, np.eye(5), atol=1e-5)  # Keras' recurrent kernel: orthonormal rows
+    limit = np.sqrt(6 / (3 + 15))  # ... and its kernel Glorot-uniform over the whole (D, 3H)
+    assert np.abs(keras_weights[0]).max() <= limit * (1 + 1e-6)

@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from lstm_lib.initializers import lstm_init
-from lstm_lib.jacobians import lstm_jacobian_norms, rnn_jacobian_norms
+from lstm_lib.gru import GRUParams, gru_forward
+from lstm_lib.initializers import gru_init, lstm_init
+from lstm_lib.jacobians import gru_jacobian_norms, gru_step_jacobians, lstm_jacobian_norms, rnn_jacobian_norms
 from lstm_lib.lstm import lstm_forward
 from lstm_lib.rnn import RNNParams, rnn_forward
 
@@ -72,3 +73,47 @@ def test_rnn_norms_obey_the_spectral_bound(rng):
 def test_unknown_block_is_rejected(rng):
     with pytest.raises(ValueError, match="wrt must be one of"):
         lstm_jacobian_norms(np.zeros((1, 2, 1)), lstm_init(2, 1), wrt="gates")
+
+
+def gru_params(rng, D, H):
+    """Keras' initial GRU with a stronger recurrence and non-zero values in both bias rows."""
+    p = gru_init(H, D, seed=3)
+    return GRUParams(p.kernel, 1.5 * p.recurrent_kernel, rng.normal(scale=0.5, size=(2, 3 * H)))
+
+
+def test_gru_step_jacobians_match_numeric_jacobians_of_one_step(rng):
+    B, T, D, H = 2, 4, 2, 3
+    p = gru_params(rng, D, H)
+    x, h0 = rng.normal(size=(B, T, D)), rng.normal(size=(B, H))
+    J = gru_step_jacobians(x, p, h0)
+    assert J.shape == (B, T, H, H)
+    h_seq, _ = gru_forward(x, p, h0)
+    states = np.concatenate([h0[:, None], h_seq], axis=1)  # h_0 .. h_T
+    for b in range(B):
+        for t in range(T):
+            one_step = lambda h: gru_forward(x[b : b + 1, t : t + 1], p, h[None])[0][0, 0]  # noqa: E731
+            # entries of order one, each off by about 1e-10 (numeric_jacobian's docstring)
+            np.testing.assert_allclose(J[b, t], numeric_jacobian(one_step, states[b, t]), rtol=0, atol=1e-8)
+
+
+def test_gru_norms_match_numeric_jacobians(rng):
+    T, D, H = 6, 2, 3
+    p = gru_params(rng, D, H)
+    x, h0 = rng.normal(size=(1, T, D)), rng.normal(size=(1, H))
+    norms = gru_jacobian_norms(x, p, h0)
+    h_seq, _ = gru_forward(x, p, h0)
+    states = np.concatenate([h0, h_seq[0]])  # h_0 .. h_T
+    for lag in range(1, T + 1):
+        k = T - lag
+        J = numeric_jacobian(lambda h: gru_forward(x[:, k:], p, h[None])[0][0, -1], states[k])
+        assert norms[0, lag - 1] == pytest.approx(np.linalg.norm(J, 2), rel=1e-6)
+
+
+def test_a_gru_with_its_update_gate_shut_carries_the_state_unchanged(rng):
+    """z = 1 makes h_t = h_{t-1}: every step Jacobian is the identity and every norm is 1."""
+    D, H = 2, 3
+    p = gru_params(rng, D, H)
+    bias = p.bias.copy()
+    bias[0, :H] = 50.0  # z = sigmoid(50 + ...) rounds to 1 in float64
+    norms = gru_jacobian_norms(rng.normal(size=(2, 8, D)), p._replace(bias=bias))
+    np.testing.assert_allclose(norms, 1.0, rtol=0, atol=1e-12)

@@ -7,18 +7,11 @@ import pytest
 from lstm_lib import lstm, rnn
 from lstm_lib.initializers import lstm_init, rnn_init
 from lstm_lib.lstm import LSTMParams
+from lstm_lib.gru import GRUParams
 from lstm_lib.params import RecurrentParams, as_params
 from lstm_lib.rnn import RNNParams
 
 D, H = 2, 3
-
-
-class GRUParams(RecurrentParams):
-    """A stand-in for a future GRU: three blocks, bias (2, 3H) as Keras' reset_after keeps it."""
-
-    GATE_ORDER = ("z", "r", "h")
-    BIAS_AXES = (2,)
-    __slots__ = ()
 
 
 def _weights(rng, n, bias_axes=()):
@@ -105,8 +98,10 @@ def test_a_type_may_say_its_bias_shape(rng):
     W_x, W_h, b = p.gate("r")
     assert (W_x.shape, W_h.shape, b.shape) == ((D, H), (H, H), (2, H))
     np.testing.assert_array_equal(b, p.bias[:, H : 2 * H])
-    with pytest.raises(ValueError, match=r"bias must be a 2-D array of shape \(2, 3 \* units\) with units=3"):
+    with pytest.raises(ValueError, match=r"bias must have shape \(2, 3 \* units\).*reset_after=True"):
         GRUParams(*_weights(rng, 3))
+    with pytest.raises(ValueError, match=r"bias must have shape \(2, 3 \* units\) with units=3 = \(2, 9\)"):
+        GRUParams(np.zeros((D, 9)), np.zeros((H, 9)), np.zeros((3, 9)))  # the base's check of BIAS_AXES
     rule = r"recurrent_kernel must have shape \(units, 3 \* units\).*gate blocks z, r, h"
     with pytest.raises(ValueError, match=rule):
         GRUParams(np.zeros((D, 3 * H)), np.zeros((H, 4 * H)), np.zeros((2, 3 * H)))
