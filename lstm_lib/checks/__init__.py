@@ -42,6 +42,8 @@ and the checkers, following the exercise notebooks (each re-exported here):
     forecasting    the leak-free pipeline, the persistence baseline, the
                    metrics
     keras_model    the Keras model of the case study
+    gru            one GRU step (Keras' reset_after=True), forward and
+                   backward
 
 A new checker goes into the module of its notebook, under
 @checker(notebook, reference), and into that module's __all__:
@@ -52,6 +54,7 @@ scikit-learn until a check that needs them runs.
 from .activations import *  # noqa: F401,F403
 from .errors import CheckCallError, CheckFailed
 from .forecasting import *  # noqa: F401,F403
+from .gru import *  # noqa: F401,F403
 from .keras_model import *  # noqa: F401,F403
 from .lstm_backward import *  # noqa: F401,F403
 from .lstm_forward import *  # noqa: F401,F403
