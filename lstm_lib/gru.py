@@ -74,8 +74,8 @@ class GRUParams(RecurrentParams):
                 "bias must have shape (2, 3 * units): this library "
                 "implements Keras' default GRU, reset_after=True, whose "
                 "bias has an input row and a recurrent row; got shape "
-                f"{bias.shape}, a 1-D bias as a GRU built with "
-                "reset_after=False has, which is not supported"
+                f"{bias.shape}: the 1-D bias of a GRU built with "
+                "reset_after=False, which this library does not support"
             )
         return super().__new__(cls, kernel, recurrent_kernel, bias)
 

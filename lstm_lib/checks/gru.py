@@ -345,9 +345,26 @@ def _chain_diagnosis(mine, right, values_returned, output, case):
     return hint[0].upper() + hint[1:]
 
 
-_BATCH_WHY = ("dh_t is already the gradient of the loss, with any average "
-              "the loss takes, and a weight's gradient is the sum of every "
-              "example's contribution: do not divide by the batch size.")
+ONE_ROW_BIAS_HINT_GRU = (
+    r"bias must have shape \(2, 3 \* units\)",
+    "GRUParams refused a bias with one row. If that was your bias "
+    "gradient: it has the bias's two rows, (2, 3 units), row 0 dxw "
+    "summed over the batch and row 1 dhu summed, e.g. "
+    "np.stack([dxw.sum(axis=0), dhu.sum(axis=0)]).",
+)
+
+
+def _batch_why(output):
+    """Why output must not be divided by the batch size."""
+    start = ("dh_t is already the gradient of the loss, with any average "
+             "the loss takes, ")
+    if output.startswith("grads."):
+        return (start + "and a weight's gradient is the sum of every "
+                "example's contribution: do not divide by the batch "
+                "size.")
+    return (start + f"and each row of {output} is one example's own "
+            "gradient, complete as it is: do not divide by the batch "
+            "size.")
 
 
 @checker("ex_gru", reference=gru_step_backward)
@@ -392,7 +409,8 @@ def check_gru_step_backward(fn):
             return ""
         c = compare.factor(got[k][1], right[k][1], case)
         found = c and compare.divided_by(
-            c, [("the batch size", len(case.args[1]), _BATCH_WHY)])
+            c, [("the batch size", len(case.args[1]),
+                 _batch_why(out.name))])
         if found:
             words, size, why = found
             return (f"Your {out.name} is the right gradient divided by "
@@ -404,5 +422,6 @@ def check_gru_step_backward(fn):
 
     return Check("gru_step_backward", cases, gru_step_backward, outputs,
                  mutants=mutants, diagnose=diagnose,
-                 exc_hints=(MATMUL_HINT_GRU, BIAS_HINT_GRU),
+                 exc_hints=(ONE_ROW_BIAS_HINT_GRU, MATMUL_HINT_GRU,
+                            BIAS_HINT_GRU),
                  arg_names=("dh_t", "x_t", "h_prev", "params")).run(fn)
