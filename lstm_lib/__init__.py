@@ -27,6 +27,11 @@ Modules, one purpose each:
                   in NumPy
     training      a recurrent layer and a linear readout trained on a
                   task, for comparing layers over seeds
+    language      the course's text, a vocabulary, softmax cross-entropy,
+                  sampling with temperature, count baselines, batches
+                  for truncated BPTT
+    char_lstm     a character-level LSTM language model in NumPy:
+                  chunks, evaluation, training and generation
     tasks         long-memory sequence tasks (first value, adding
                   problem)
     plotting      the course's colour-blind-safe figure style

@@ -52,11 +52,13 @@ def test_the_installed_package_carries_its_snapshot(fresh_env, tmp_path):
         "warnings.simplefilter('ignore')\n"
         "frame = d.load_prices('MSFT', offline=True)\n"
         "print(lstm_lib.__file__); print(d.snapshot_dir()); print(len(frame))\n"
+        "import lstm_lib.language as language; print(len(language.load_course_text()))\n"
     )
     out = run(python, "-c", code, cwd=tmp_path).stdout.split()
     venv = str(python.parent.parent)
     assert out[0].startswith(venv) and out[1].startswith(venv), out
     assert out[2] == "7983"
+    assert out[3] == str(len((ROOT / "data" / "course_text.txt").read_text(encoding="utf-8")))
 
 
 def test_a_chapter_copied_anywhere_runs_offline(fresh_env, tmp_path, monkeypatch):

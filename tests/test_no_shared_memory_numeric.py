@@ -9,8 +9,8 @@ update their params in place.
 import numpy as np
 import pytest
 
-from lstm_lib import (activations, bidirectional, gradcheck, gru, initializers, jacobians, lstm, lstm_fast,
-                      masking, optim, rnn)
+from lstm_lib import (activations, bidirectional, char_lstm, gradcheck, gru, initializers, jacobians, language,
+                      lstm, lstm_fast, masking, optim, rnn)
 
 B, T, D, H = 2, 3, 2, 3
 
@@ -74,6 +74,13 @@ def calls():
         "bidirectional_backward": (bidirectional.bidirectional_backward,
                                    (np.concatenate([dh_seq, dh_seq], axis=2),
                                     bidirectional.bidirectional_forward(x, bp)[1])),
+        "softmax": (language.softmax, (np.outer(z, z),)),
+        "one_hot": (language.one_hot, (np.array([2, 0, 1]), 3)),
+        "softmax_cross_entropy": (language.softmax_cross_entropy, (np.outer(z, z), np.arange(7))),
+        "split_ids": (language.split_ids, (np.arange(40) % 5,)),
+        "chunk_loss_and_grads": (char_lstm.chunk_loss_and_grads,
+                                 (char_lstm.init_char_lstm(5, 3, seed=1), np.array([[0, 1, 2], [3, 4, 0]]),
+                                  np.array([[1, 2, 3], [4, 0, 1]]), h0[:, :3], c0[:, :3])),
         "rnn_cell_forward": (rnn.rnn_cell_forward, (rx[:, 0], rh0, rp)),
         "rnn_forward": (rnn.rnn_forward, (rx, rp, rh0)),
         "rnn_backward": (rnn.rnn_backward, (rdh_seq, rnn.rnn_forward(rx, rp, rh0)[1])),
