@@ -184,6 +184,7 @@ def test_not_a_function():
 
 # (checker, how to make the wrong function, phrase of the hint, the output named)
 A, N, L, F = "activations", "rnn", "lstm", "forecasting"
+LM = "language"  # chapters/ex_language.ipynb
 MUTANTS = [
     # --- sigmoid
     ("sigmoid", lambda: mutant(A, "sigmoid", BODY("return 1 / (1 + np.exp(-z))")),
@@ -759,6 +760,66 @@ MUTANTS = [
     ("build_model", lambda: mutant(F, "build_model", R("keras.layers.LSTM(64)",
                                                        'keras.layers.LSTM(64, activation="relu")')),
      "Write keras.layers.LSTM(64)", "the LSTM uses activation='relu'"),
+    # --- softmax_cross_entropy (chapters/ex_language.ipynb)
+    ("softmax_cross_entropy", lambda: mutant(LM, "softmax_cross_entropy", R(
+        "shifted = logits - logits.max(axis=1, keepdims=True)", "shifted = logits")),
+     "stable log-sum-exp", "loss, the first value returned, is wrong"),
+    ("softmax_cross_entropy", lambda: mutant(LM, "softmax_cross_entropy", BODY(
+        "e = np.exp(logits)\np = e / e.sum(axis=1, keepdims=True)\nrows = np.arange(len(targets))\n"
+        "loss = -np.log(p[rows, targets]).mean()\np[rows, targets] -= 1\nreturn float(loss), p / len(targets)")),
+     "without the largest logit subtracted", "loss, the first value returned, is wrong"),
+    ("softmax_cross_entropy", lambda: mutant(LM, "softmax_cross_entropy", R(
+        "-log_p[rows, targets].mean()", "-log_p[rows, targets].sum()")),
+     "sum over the N positions", "loss, the first value returned, is wrong"),
+    ("softmax_cross_entropy", lambda: mutant(LM, "softmax_cross_entropy", R("    dlogits /= N\n", "")),
+     "carries the factor 1/N", "dlogits, the second value returned, is wrong"),
+    ("softmax_cross_entropy", lambda: mutant(LM, "softmax_cross_entropy", R(
+        "-log_p[rows, targets].mean()", "-log_p[rows, targets].mean() / np.log(2)")),
+     "in bits (np.log2)", "loss, the first value returned, is wrong"),
+    ("softmax_cross_entropy", lambda: mutant(LM, "softmax_cross_entropy", R("    dlogits[rows, targets] -= 1\n", "")),
+     "without the one-hot subtracted", "dlogits, the second value returned, is wrong"),
+    ("softmax_cross_entropy", lambda: mutant(LM, "softmax_cross_entropy", R(
+        "dlogits[rows, targets] -= 1", "dlogits[:, targets] -= 1")),
+     "in the target column of every row", "dlogits, the second value returned, is wrong"),
+    ("softmax_cross_entropy", lambda: mutant(LM, "softmax_cross_entropy", R(
+        "dlogits[rows, targets] -= 1", "dlogits[targets, rows] -= 1")),
+     "the indices exchanged", "dlogits, the second value returned, is wrong"),
+    ("softmax_cross_entropy", lambda: mutant(LM, "softmax_cross_entropy", R("axis=1", "axis=0", count=2)),
+     "softmax over axis 0", "is wrong"),
+    ("softmax_cross_entropy", lambda: mutant(LM, "softmax_cross_entropy", R("return float(loss), dlogits",
+                                                                          "return float(loss)")),
+     "it should return 2 values", "returned the number"),
+    # --- sample_with_temperature
+    ("sample_with_temperature", lambda: mutant(LM, "sample_with_temperature", R("logits.max()) / temperature", "logits.max()) * temperature")),
+     "multiply the logits by the temperature", "the frequency of each id is wrong"),
+    ("sample_with_temperature", lambda: mutant(LM, "sample_with_temperature", R("logits.max()) / temperature", "logits.max())")),
+     "ignore the temperature", "the frequency of each id is wrong"),
+    ("sample_with_temperature", lambda: mutant(LM, "sample_with_temperature", BODY("return int(np.argmax(logits))")),
+     "always return the argmax", "Case 1 of 5"),
+    ("sample_with_temperature", lambda: mutant(LM, "sample_with_temperature", BODY(
+        "return int(rng.integers(len(logits)))")),
+     "every id equally often", "Case 1 of 5"),
+    ("sample_with_temperature", lambda: mutant(LM, "sample_with_temperature", R(
+        "(logits - logits.max()) / temperature", "logits / temperature")),
+     "Subtract the largest logit before dividing by T", "raised ValueError"),
+    ("sample_with_temperature", lambda: mutant(LM, "sample_with_temperature", R(
+        "return int(rng.choice(len(p), p=p))", "return p")),
+     "return the id, not the probabilities", "returned an array of shape (5,)"),
+    ("sample_with_temperature", lambda: mutant(LM, "sample_with_temperature", R(
+        "rng.choice(len(p), p=p)", "np.random.default_rng(0).choice(len(p), p=p)")),
+     "starts again from its seed", "Case 1 of 5"),
+    ("sample_with_temperature", lambda: mutant(LM, "sample_with_temperature", R(
+        "rng.choice(len(p), p=p)", "np.random.choice(len(p), p=p)")),
+     "not np.random.choice", "do not come from rng alone"),
+    # --- perplexity
+    ("perplexity", lambda: mutant(LM, "perplexity", R("np.exp(mean_nll)", "2 ** mean_nll")),
+     "the mean nll is in nats", "the result is wrong"),
+    ("perplexity", lambda: mutant(LM, "perplexity", R("np.exp(mean_nll)", "np.exp(-mean_nll)")),
+     "geometric mean probability", "the result is wrong"),
+    ("perplexity", lambda: mutant(LM, "perplexity", R("np.exp(mean_nll)", "mean_nll")),
+     "matches mean_nll itself", "the result is wrong"),
+    ("perplexity", lambda: mutant(LM, "perplexity", R("np.exp(mean_nll)", "10 ** mean_nll")),
+     "natural exponential", "the result is wrong"),
 ]
 
 

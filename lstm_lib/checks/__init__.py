@@ -44,6 +44,8 @@ and the checkers, following the exercise notebooks (each re-exported here):
     keras_model    the Keras model of the case study
     gru            one GRU step (Keras' reset_after=True), forward and
                    backward
+    language       the softmax cross-entropy and its gradient, sampling
+                   with a temperature, the perplexity
 
 A new checker goes into the module of its notebook, under
 @checker(notebook, reference), and into that module's __all__:
@@ -56,6 +58,7 @@ from .errors import CheckCallError, CheckFailed
 from .forecasting import *  # noqa: F401,F403
 from .gru import *  # noqa: F401,F403
 from .keras_model import *  # noqa: F401,F403
+from .language import *  # noqa: F401,F403
 from .lstm_backward import *  # noqa: F401,F403
 from .lstm_forward import *  # noqa: F401,F403
 from .registry import CHECKERS

@@ -124,7 +124,13 @@ def test_page(browser, base_url, screenshots, name):
                 typeset: document.querySelectorAll('main mjx-container').length,
                 untypeset: Array.from(document.querySelectorAll('main .math'))
                     .filter(m => !m.querySelector('mjx-container')).length,
-                raw: (document.querySelector('main').innerText.match(/\\$\\$|\\\\\\(|\\\\\\[/g) || []).length,
+                // prose only: code and its printed output (<pre>) are never typeset, and text
+                // a model generated may well hold a $$ (the language model's samples do)
+                raw: (() => {
+                    const prose = document.querySelector('main').cloneNode(true);
+                    prose.querySelectorAll('pre').forEach(block => block.remove());
+                    return (prose.textContent.match(/\\$\\$|\\\\\\(|\\\\\\[/g) || []).length;
+                })(),
             })"""
         )
         if math["spans"]:
