@@ -801,7 +801,7 @@ MUTANTS = [
      "every id equally often", "Case 1 of 5"),
     ("sample_with_temperature", lambda: mutant(LM, "sample_with_temperature", R(
         "(logits - logits.max()) / temperature", "logits / temperature")),
-     "Subtract the largest logit before dividing by T", "raised ValueError"),
+     "Subtract the largest logit before dividing by the temperature", "raised ValueError"),
     ("sample_with_temperature", lambda: mutant(LM, "sample_with_temperature", R(
         "return int(rng.choice(len(p), p=p))", "return p")),
      "return the id, not the probabilities", "returned an array of shape (5,)"),

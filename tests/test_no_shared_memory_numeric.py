@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from lstm_lib import (activations, bidirectional, char_lstm, gradcheck, gru, initializers, jacobians, language,
-                      lstm, lstm_fast, masking, optim, rnn)
+                      lstm, lstm_fast, masking, optim, rnn, text_properties)
 
 B, T, D, H = 2, 3, 2, 3
 
@@ -81,6 +81,8 @@ def calls():
         "chunk_loss_and_grads": (char_lstm.chunk_loss_and_grads,
                                  (char_lstm.init_char_lstm(5, 3, seed=1), np.array([[0, 1, 2], [3, 4, 0]]),
                                   np.array([[1, 2, 3], [4, 0, 1]]), h0[:, :3], c0[:, :3])),
+        "unit_correlations": (text_properties.unit_correlations,
+                              (np.outer(z, z)[:, :4], z)),
         "rnn_cell_forward": (rnn.rnn_cell_forward, (rx[:, 0], rh0, rp)),
         "rnn_forward": (rnn.rnn_forward, (rx, rp, rh0)),
         "rnn_backward": (rnn.rnn_backward, (rdh_seq, rnn.rnn_forward(rx, rp, rh0)[1])),

@@ -129,16 +129,17 @@ def check_softmax_cross_entropy(fn):
 # 2 e^-18 < 4e-8 per id; over the 13 ids of the random cases below, below
 # 1e-6. The seed is fixed, so a given sampler gives the same answer every
 # run. Each mistake named below moves some probability of some case by
-# more than 2 eps = 0.06 (ignoring T or multiplying by it: by 0.16 and
-# 0.25 at T = 0.5; always the argmax, or uniform: by 0.72 and 0.07 at
-# T = 1), so its frequencies cannot pass either.
+# more than 2 eps = 0.06 (ignoring the temperature or multiplying by it: by 0.16 and
+# 0.25 at temperature 0.5; always the argmax, or uniform: by 0.72 and
+# 0.07 at temperature 1), so its frequencies cannot pass either.
 _DRAWS, _MARGIN = 10_000, 0.03
 _EXACT_DRAWS = 300  # where every probability is 0 or 1, as in float64
 _REPLAYED = 20  # draws made again from a copy of rng, which must repeat
 _SAMPLE_HINT = (
-    "np.exp overflowed: at T = 0.001 a logit of 2 becomes 2000, e^2000 is "
-    "inf and inf / inf is nan. Subtract the largest logit before dividing "
-    "by T: then every exponent is <= 0, and the largest is e^0 = 1.")
+    "np.exp overflowed: at temperature 0.001 a logit of 2 becomes 2000, "
+    "e^2000 is inf and inf / inf is nan. Subtract the largest logit before "
+    "dividing by the temperature: then every exponent is <= 0, and the "
+    "largest is e^0 = 1.")
 
 
 def _softmax_t(logits, temperature, rng, draws=None):
@@ -194,16 +195,17 @@ def _sampling_diagnosis(case, raw, got, k):
     argmax = np.eye(size)[np.argmax(z)]
     candidates = [
         ("multiply the logits by the temperature; divide them by it: "
-         "p = softmax(logits / T), so that T < 1 sharpens the "
-         "distribution and T > 1 flattens it.",
+         "p = softmax(logits / temperature), so that a temperature below 1 "
+         "sharpens the distribution and one above 1 flattens it.",
          _softmax_t(z * temperature, 1.0, None)),
-        ("ignore the temperature: p = softmax(logits / T).",
+        ("ignore the temperature: p = softmax(logits / temperature).",
          _softmax_t(z, 1.0, None)),
         ("always return the argmax. Draw the id at random, with "
-         "probabilities p = softmax(logits / T) (rng.choice(V, p=p)); only "
-         "as T goes to 0 does it become the argmax.", argmax),
+         "probabilities p = softmax(logits / temperature) (rng.choice(V, "
+         "p=p)); only as the temperature goes to 0 does it become the "
+         "argmax.", argmax),
         ("draw every id equally often: draw with the probabilities "
-         "p = softmax(logits / T), e.g. rng.choice(V, p=p).",
+         "p = softmax(logits / temperature), e.g. rng.choice(V, p=p).",
          np.full(size, 1 / size)),
     ]
     freq = got[k][1]
@@ -221,7 +223,7 @@ def _sampling_diagnosis(case, raw, got, k):
 @checker("ex_language", reference=language.sample_with_temperature)
 def check_sample_with_temperature(fn):
     """Check sample_with_temperature(logits, temperature, rng) -> an id:
-    the frequencies of many draws against softmax(logits / T)."""
+    the frequencies of many draws against softmax(logits / temperature)."""
     __tracebackhide__ = True
     rng = np.random.default_rng(71)
 
@@ -247,7 +249,7 @@ def check_sample_with_temperature(fn):
     ]
     out = Output("the frequency of each id", axes="(V,)",
                  keep_dtype=False,
-                 hint="Draw from p = softmax(logits / T), computed with "
+                 hint="Draw from p = softmax(logits / temperature), computed with "
                       "the largest logit subtracted first.",
                  locate=lambda case, i: f"id {i[0]}")
 
