@@ -24,13 +24,14 @@ from ._shapes import (as_float_array, require_finite, require_generator,
                       require_int, require_shape)
 from .initializers import glorot_uniform, lstm_init
 from .language import (Vocabulary, one_hot, sample_with_temperature,
-                       softmax_cross_entropy, tbptt_batches)
+                       softmax_cross_entropy, tbptt_batches, token_nll)
 from .lstm import LSTMParams
 from .optim import Adam
 from .params import as_params
 
 __all__ = ["CharLSTMParams", "init_char_lstm", "chunk_loss_and_grads",
-           "evaluate_nll", "train", "generate"]
+           "evaluate_nll", "position_nll", "context_nll", "train",
+           "generate"]
 
 
 class CharLSTMParams(NamedTuple):
@@ -216,6 +217,90 @@ def evaluate_nll(params, ids, batch=1, steps=100):
                                      h[-1:], c[-1:])
             total += nll
     return total / (ids.size - 1)
+
+
+def _checked_ids(name, ids, size):
+    """ids as a 1-D int64 array of ids in [0, size), at least 2 long."""
+    ids = np.asarray(ids)
+    if ids.dtype == object or ids.dtype.kind not in "iu" or ids.ndim != 1:
+        raise TypeError(f"{name} must be a 1-D integer array of ids; got "
+                        f"dtype {ids.dtype}, shape {ids.shape}")
+    if ids.size < 2:
+        raise ValueError(f"{name} must hold at least 2 ids (one to read, "
+                         f"one to predict); got {ids.size}")
+    return _ids_in_vocab(name, ids, size)
+
+
+def position_nll(params, ids, steps=500):
+    """The nll of each of ids[1:], given all of the text before it.
+
+    The text is read as one stream from a zero state, in chunks of
+    `steps` with the state carried, as evaluate_nll(params, ids, 1,
+    steps) reads it; that function's result is the mean of this one's.
+
+    Returns
+    -------
+    array (len(ids) - 1,): entry t is -log p(ids[t + 1] | ids[:t + 1])
+    """
+    p, size, units = _check_params(params)
+    ids = _checked_ids("ids", ids, size)
+    steps = require_int("steps", steps, 1)
+    h = c = np.zeros((1, units))
+    out = []
+    for start in range(0, ids.size - 1, steps):
+        piece = ids[start:start + steps + 1]
+        h_seq, c_seq, _ = lstm_fast.lstm_forward(
+            one_hot(piece[None, :-1], size), p.lstm, h, c)
+        logits = h_seq[0] @ p.W + p.b  # (S, V)
+        out.append(token_nll(logits, piece[1:]))
+        h, c = h_seq[:, -1], c_seq[:, -1]
+    return np.concatenate(out)
+
+
+def context_nll(params, ids, positions, context, steps=50):
+    """The nll of ids[k + 1] given only the `context` characters that end
+    at ids[k], read from a zero state, for each k in positions.
+
+    This measures how much context the model uses: as `context` grows,
+    the nll falls towards position_nll's, and stops falling where the
+    model's memory ends.
+
+    Parameters
+    ----------
+    params : CharLSTMParams
+    ids : int array (N,)
+    positions : int array (M,), each k with context - 1 <= k <= N - 2
+    context : int >= 1
+    steps : int >= 1, steps per forward call (bounds the memory used)
+
+    Returns
+    -------
+    array (M,)
+    """
+    p, size, units = _check_params(params)
+    ids = _checked_ids("ids", ids, size)
+    context = require_int("context", context, 1)
+    steps = require_int("steps", steps, 1)
+    positions = np.asarray(positions)
+    if (positions.dtype == object or positions.dtype.kind not in "iu"
+            or positions.ndim != 1 or positions.size == 0):
+        raise TypeError("positions must be a non-empty 1-D integer array; "
+                        f"got dtype {positions.dtype}, shape "
+                        f"{positions.shape}")
+    low, high = context - 1, ids.size - 2
+    if positions.min() < low or positions.max() > high:
+        raise ValueError(f"positions must lie in [{low}, {high}] for "
+                         f"context={context} and {ids.size} ids; got "
+                         f"{int(positions.min())} to {int(positions.max())}")
+    # row m reads ids[k - context + 1], ..., ids[k] for k = positions[m]
+    offsets = np.arange(-context + 1, 1)
+    reads = ids[positions[:, None] + offsets]  # (M, context)
+    h = c = np.zeros((positions.size, units))
+    for start in range(0, context, steps):
+        h_seq, c_seq, _ = lstm_fast.lstm_forward(
+            one_hot(reads[:, start:start + steps], size), p.lstm, h, c)
+        h, c = h_seq[:, -1], c_seq[:, -1]
+    return token_nll(h @ p.W + p.b, ids[positions + 1])
 
 
 # region: train

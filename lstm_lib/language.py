@@ -24,7 +24,7 @@ from ._shapes import (as_float_array, float_dtype, require_finite,
                       require_shape)
 
 __all__ = ["load_course_text", "Vocabulary", "split_ids", "one_hot",
-           "softmax", "softmax_cross_entropy", "perplexity",
+           "softmax", "softmax_cross_entropy", "token_nll", "perplexity",
            "sample_with_temperature", "unigram_nll", "bigram_nll",
            "tbptt_batches"]
 
@@ -219,8 +219,9 @@ def softmax_cross_entropy(logits, targets):
     dlogits : array (N, V)
         d loss / d logits = (softmax(logits) - one_hot(targets)) / N.
 
-    log softmax is computed as z - max z - log sum exp(z - max z), which
-    neither overflows nor takes the log of a rounded-to-zero probability.
+    log softmax is computed as s - max s - log sum exp(s - max s) for
+    the logits s of a row, which neither overflows nor takes the log of a
+    rounded-to-zero probability.
     """
     logits = _require_logits("logits", logits)
     require_shape("logits", logits, (None, None), "(positions, classes)")
@@ -239,6 +240,27 @@ def softmax_cross_entropy(logits, targets):
     dlogits /= n
     return float(loss), dlogits
 # endregion
+
+
+def token_nll(logits, targets):
+    """The negative log-likelihood of each target on its own.
+
+    Parameters
+    ----------
+    logits : array (N, V)
+    targets : int array (N,) in [0, V)
+
+    Returns
+    -------
+    array (N,) of -log softmax(logits_n)[targets_n], in nats; its mean is
+    softmax_cross_entropy's loss. Computed by log-sum-exp, like it.
+    """
+    logits = _require_logits("logits", logits)
+    require_shape("logits", logits, (None, None), "(positions, classes)")
+    n, size = logits.shape
+    targets = _require_ids("targets", targets, size, ndim=1)
+    require_shape("targets", targets, (n,), "(positions,)")
+    return -_log_softmax(logits)[np.arange(n), targets]
 
 
 def perplexity(mean_nll):

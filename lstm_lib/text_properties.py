@@ -6,7 +6,10 @@ text: whether it is inside maths or brackets, or how far along a line it
 is. To find such a cell we compute the property at every character and
 correlate it with every cell's state over the same characters; the
 language-model chapter does this. Each property function takes a str of
-N characters and returns a float array (N,).
+N characters and returns a float array (N,) whose entry t describes the
+text *after reading* character t, the moment the state c_t belongs to:
+after a closing "$" the text is no longer inside maths, and after a
+newline it is at place 0 of a new line.
 """
 import numpy as np
 
@@ -23,58 +26,61 @@ def _require_str(name, text):
 
 
 def inside_maths(text):
-    """1.0 at each character inside LaTeX maths, $...$ or $$...$$, the
-    dollar signs included; 0.0 elsewhere.
+    """1.0 where, after reading character t, the text is inside LaTeX
+    maths, $...$ or $$...$$; 0.0 elsewhere.
 
-    A "$$" counts as one delimiter, so "$$x$$" is display maths, not two
-    empty inline formulas. The text is read from its first character as
-    being outside maths.
+    An opening delimiter is inside (it has opened the maths) and a closing
+    one outside. A "$$" counts as one delimiter, so "$$x$$" is display
+    maths, not two empty inline formulas; both of its characters take the
+    state after it. The text is taken to start outside maths.
     """
     text = _require_str("text", text)
     flags = np.zeros(len(text))
     inside, i = False, 0
     while i < len(text):
         width = 2 if text.startswith("$$", i) else int(text[i] == "$")
-        if width:  # a delimiter: part of the maths, and it flips the state
-            flags[i:i + width] = 1.0
-            inside = not inside
-            i += width
+        if width:
+            inside = not inside  # a delimiter opens or closes
         else:
-            flags[i] = inside
-            i += 1
+            width = 1
+        flags[i:i + width] = inside
+        i += width
     return flags
 
 
 def inside_brackets(text):
-    """1.0 at each character inside round or square brackets, at any
-    depth and the brackets included; 0.0 elsewhere.
+    """1.0 where, after reading character t, at least one round or
+    square bracket is open; 0.0 elsewhere.
 
-    The two kinds are counted together, so "(a]" closes; a closing
-    bracket with none open is outside and is ignored.
+    An opening bracket is inside, and the bracket that closes the last
+    open one is outside. The two kinds are counted together, so "(a]"
+    closes; a closing bracket with none open is ignored.
     """
     text = _require_str("text", text)
     flags = np.zeros(len(text))
     depth = 0
     for i, ch in enumerate(text):
-        depth += ch in "(["
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(depth - 1, 0)
         flags[i] = depth > 0
-        depth = max(depth - (ch in ")]"), 0)
     return flags
 
 
 def line_position(text):
-    """How many characters of its line come before each character: 0.0
-    for the first character of a line (and for each newline that ends
-    an empty line), counting from the start of the text before the
-    first newline."""
+    """How many characters of the current line have been read after
+    reading character t: 0.0 after a newline, 1.0 after the first
+    character of a line, and so on (the text's first line counts from its
+    first character)."""
     text = _require_str("text", text)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     index = np.arange(len(text))
-    # the index of the last newline before each character, -1 for none
+    # the position of the last newline at or before each character, -1
+    # for none
     newline = np.where(codes == ord("\n"), index, -1)
-    last_before = np.maximum.accumulate(np.concatenate([[-1],
-                                                        newline[:-1]]))
-    return (index - last_before - 1).astype(float)
+    last = np.maximum.accumulate(newline) if len(text) else newline
+    return (index - last).astype(float) * (codes != ord("\n"))
 
 
 def unit_correlations(states, prop):

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from lstm_lib import char_lstm, lstm
-from lstm_lib.char_lstm import (CharLSTMParams, chunk_loss_and_grads, evaluate_nll, generate,
-                                init_char_lstm, train)
+from lstm_lib.char_lstm import (CharLSTMParams, chunk_loss_and_grads, context_nll, evaluate_nll,
+                                generate, init_char_lstm, position_nll, train)
 from lstm_lib.language import Vocabulary, one_hot, softmax_cross_entropy, split_ids
 from lstm_lib.lstm import LSTMParams
 from finite_differences import assert_matches_finite_differences, fails_finite_differences
@@ -105,6 +105,34 @@ def test_evaluate_nll_carries_the_state_and_scores_every_character(rng):
     parts = [(ids[0:8], 7), (ids[7:15], 7), (ids[14:23], 8)]
     expected = sum(evaluate_nll(p, part, 1, 50) * n for part, n in parts) / 22
     assert abs(evaluate_nll(p, ids, 3, 2) - expected) < ROUNDING
+
+
+def test_position_nll_is_the_nll_of_each_character_given_the_whole_text(rng):
+    p = random_model(rng)
+    ids = rng.integers(V, size=23)
+    h_seq, _, _ = lstm.lstm_forward(one_hot(ids[None, :-1], V), p.lstm)
+    logits = h_seq[0] @ p.W + p.b
+    direct = [softmax_cross_entropy(logits[t:t + 1], ids[t + 1:t + 2])[0] for t in range(22)]
+    for steps in (1, 5, 22, 500):  # the chunking must not matter: the state is carried
+        np.testing.assert_allclose(position_nll(p, ids, steps), direct, rtol=0, atol=ROUNDING)
+    assert abs(position_nll(p, ids).mean() - evaluate_nll(p, ids, 1, 7)) < ROUNDING
+
+
+def test_context_nll_reads_exactly_the_context_before_each_position(rng):
+    p = random_model(rng)
+    ids = rng.integers(V, size=30)
+    positions = np.array([4, 9, 28])
+    for context in (1, 3, 5):
+        for steps in (1, 2, 50):
+            got = context_nll(p, ids, positions, context, steps)
+            expected = [position_nll(p, ids[k - context + 1:k + 2])[-1] for k in positions]
+            np.testing.assert_allclose(got, expected, rtol=0, atol=ROUNDING)
+    # with the whole text before a position as its context, it is position_nll's entry
+    assert abs(context_nll(p, ids, [28], 29)[0] - position_nll(p, ids)[28]) < ROUNDING
+    # and no character outside the context matters
+    changed = ids.copy()
+    changed[:9 - 3 + 1] = (changed[:9 - 3 + 1] + 1) % V
+    assert context_nll(p, changed, [9], 3)[0] == context_nll(p, ids, [9], 3)[0]
 
 
 def test_an_untrained_model_is_close_to_uniform():
@@ -208,6 +236,12 @@ def test_generation_is_deterministic_for_a_seed(trained):
     (lambda p: generate(p, Vocabulary("abcde"), "a", 3, 0.0, np.random.default_rng(0)), ValueError, "temperature"),
     (lambda p: generate(p, Vocabulary("abcde"), "a", 3, 1.0, 0), TypeError, "default_rng"),
     (lambda p: generate(p, Vocabulary("abcde"), "a", -1, 1.0, np.random.default_rng(0)), ValueError, "length"),
+    (lambda p: position_nll(p, np.arange(1)), ValueError, "at least 2 ids"),
+    (lambda p: position_nll(p, np.arange(3.0)), TypeError, "integer"),
+    (lambda p: context_nll(p, np.arange(5), [1], 3), ValueError, r"positions must lie in \[2, 3\]"),
+    (lambda p: context_nll(p, np.arange(5), [4], 1), ValueError, r"positions must lie in \[0, 3\]"),
+    (lambda p: context_nll(p, np.arange(5), [], 1), TypeError, "non-empty"),
+    (lambda p: context_nll(p, np.arange(5), [2], 0), ValueError, "context"),
     (lambda p: init_char_lstm(0, 3), ValueError, "vocab_size"),
     (lambda p: init_char_lstm(3, 2.5), TypeError, "units"),
 ])

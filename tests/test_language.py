@@ -17,7 +17,7 @@ import pytest
 from lstm_lib import language
 from lstm_lib.language import (Vocabulary, bigram_nll, load_course_text, one_hot, perplexity,
                                sample_with_temperature, softmax, softmax_cross_entropy,
-                               split_ids, tbptt_batches, unigram_nll)
+                               split_ids, tbptt_batches, token_nll, unigram_nll)
 from finite_differences import assert_matches_finite_differences, fails_finite_differences
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -138,6 +138,18 @@ def test_cross_entropy_matches_the_direct_formula(rng):
     expected = (p - np.eye(5)[targets]) / 6
     np.testing.assert_allclose(dlogits, expected, rtol=0, atol=EXACT)
     np.testing.assert_allclose(dlogits.sum(axis=1), 0, rtol=0, atol=EXACT)  # softmax - one-hot
+
+
+def test_token_nll_is_each_positions_share_of_the_cross_entropy(rng):
+    logits, targets = rng.normal(scale=3.0, size=(6, 4)), rng.integers(4, size=6)
+    nll = token_nll(logits, targets)
+    p = softmax(logits)
+    np.testing.assert_allclose(nll, -np.log(p[np.arange(6), targets]), rtol=EXACT, atol=0)
+    assert nll.mean() == pytest.approx(softmax_cross_entropy(logits, targets)[0], rel=EXACT)
+    # huge logits: the log-sum-exp form gives the exact answer 1000 - 0 for the unlikely target
+    np.testing.assert_allclose(token_nll(np.array([[1000.0, 0.0]]), [1]), [1000.0], rtol=EXACT)
+    with pytest.raises(ValueError, match="targets must have shape"):
+        token_nll(logits, targets[:3])
 
 
 def test_cross_entropy_is_stable_for_huge_logits():
@@ -335,5 +347,5 @@ def test_tbptt_batches_refuse_bad_input_when_called(ids, batch, steps, error, ph
 def test_the_public_names_are_the_documented_ones():
     assert set(language.__all__) == {
         "load_course_text", "Vocabulary", "split_ids", "one_hot", "softmax",
-        "softmax_cross_entropy", "perplexity", "sample_with_temperature", "unigram_nll",
+        "softmax_cross_entropy", "token_nll", "perplexity", "sample_with_temperature", "unigram_nll",
         "bigram_nll", "tbptt_batches"}

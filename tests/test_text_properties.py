@@ -1,4 +1,5 @@
-"""lstm_lib.text_properties: per-character properties of a text, and each unit's correlation with one.
+"""lstm_lib.text_properties: per-character properties of a text (of the text after reading each
+character), and each unit's correlation with one.
 
 The properties are exact (0/1 flags and integer counts), so they are compared exactly with hand
 worked strings. The correlation is a handful of float64 sums over N numbers of order one, so it
@@ -17,10 +18,10 @@ def flags(pattern):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("a $x$ b", "..###.."),
-    ("$$x^2$$ y", "#######.."),  # $$ is one delimiter: display maths
+    ("a $x$ b", "..##..."),  # the opening $ has opened the maths, the closing one has closed it
+    ("$$x^2$$ y", "#####...."),  # $$ is one delimiter: display maths
     ("no maths", "........"),
-    ("$a$$$b$$", "########"),  # inline, then display starting right after it
+    ("$a$$$b$$", "##..##.."),  # inline, then display starting right after it
     ("x $ unclosed", "..##########"),  # an unclosed formula runs to the end
     ("", ""),
 ])
@@ -29,10 +30,10 @@ def test_inside_maths(text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("f(x) [y]", ".###.###"),
-    ("((a) b)", "#######"),  # nested: inside until the outer one closes
+    ("f(x) [y]", ".##..##."),
+    ("((a) b)", "######."),  # nested: inside until the outer one closes
     ("a) b (c", ".....##"),  # a stray closing bracket is ignored
-    ("(a]", "###"),  # the two kinds are counted together
+    ("(a]", "##."),  # the two kinds are counted together
     ("", ""),
 ])
 def test_inside_brackets(text, expected):
@@ -40,9 +41,9 @@ def test_inside_brackets(text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("ab\ncd", [0, 1, 2, 0, 1]),
-    ("\n\nx", [0, 0, 0]),  # each newline of an empty line is at place 0
-    ("abc", [0, 1, 2]),
+    ("ab\ncd", [1, 2, 0, 1, 2]),
+    ("\n\nx", [0, 0, 1]),  # after a newline, nothing of the new line is read yet
+    ("abc", [1, 2, 3]),
     ("", []),
 ])
 def test_line_position(text, expected):
@@ -51,14 +52,26 @@ def test_line_position(text, expected):
 
 def test_line_position_counts_characters_not_bytes():
     # non-ASCII characters are one place each, as str indexing counts them
-    np.testing.assert_array_equal(line_position("é→\nα"), [0, 1, 2, 0])
+    np.testing.assert_array_equal(line_position("é→\nα"), [1, 2, 0, 1])
 
 
 def test_line_position_matches_a_direct_count_on_the_course_text():
     from lstm_lib.language import load_course_text
     text = load_course_text()[:5000]
-    direct = [i - text.rfind("\n", 0, i) - 1 for i in range(len(text))]
+    direct = [0 if text[i] == "\n" else i - text.rfind("\n", 0, i) for i in range(len(text))]
     np.testing.assert_array_equal(line_position(text), direct)
+
+
+def test_the_properties_describe_the_text_after_each_character():
+    # reading one more character changes the property only as that character says
+    text = "see $a+b$ (and [c]) here\nnext"
+    maths, brackets = inside_maths(text), inside_brackets(text)
+    for t, ch in enumerate(text):
+        before_m = maths[t - 1] if t else 0.0
+        before_b = brackets[t - 1] if t else 0.0
+        assert maths[t] == (1 - before_m if ch == "$" else before_m)
+        if ch not in "()[]":
+            assert brackets[t] == before_b
 
 
 def test_unit_correlations_match_corrcoef():
