@@ -32,6 +32,8 @@ Modules, one purpose each:
                   for truncated BPTT
     char_lstm     a character-level LSTM language model in NumPy:
                   chunks, evaluation, training and generation
+    text_properties  per-character properties of a text and each unit's
+                  correlation with one
     tasks         long-memory sequence tasks (first value, adding
                   problem)
     plotting      the course's colour-blind-safe figure style
@@ -39,9 +41,19 @@ Modules, one purpose each:
                   snapshot and CSV readers
     windows       chronological split, train-only scaling and windows,
                   without leakage
-    baselines     persistence, moving average and a linear model on the
-                  same windows
-    metrics       RMSE, MAE, MAPE and directional accuracy
+    features      daily features (prices, log volume, log return) for a
+                  multivariate forecast
+    walkforward   walk-forward folds with an expanding training window
+    baselines     persistence, moving average, drift and a linear model
+                  on the same windows
+    arima         ARIMA order choice and one-step-ahead forecasts
+                  (statsmodels)
+    attention     additive attention pooling over time: NumPy and a
+                  Keras layer
+    forecasters   small Keras forecasters trained by one recipe, and the
+                  autoregressive feedback loop
+    metrics       RMSE, MAE, MAPE, directional accuracy; the
+                  Diebold-Mariano and direction tests
     source        show_source: library code in a chapter, whole or a
                   named region
     checks        the exercise checkers: check_<function>(fn) tells a

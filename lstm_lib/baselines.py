@@ -5,12 +5,15 @@ Each takes windows X of shape (n, lookback, F) whose first feature is the
 series being forecast, and returns predictions of shape (n, 1). X must
 hold finite numbers (NaN and inf are refused where they enter), with at
 least one day and one feature per window; every result is a new array
-(empty for no windows).
+(empty for no windows). ARIMA, the forecaster's statistical baseline,
+works on the series rather than on windows: lstm_lib.arima.
 """
 import numpy as np
 
 from ._shapes import (as_float_array, describe_value, require_finite,
                       require_int, require_number)
+
+__all__ = ["persistence", "moving_average", "drift", "LinearWindowModel"]
 
 
 def _check_windows(X, name="X"):
@@ -50,6 +53,49 @@ def moving_average(X, days=5):
             f"got {days}"
         )
     return X[:, -days:, 0].mean(axis=1, keepdims=True)
+
+
+def drift(X, change=None, horizon=1):
+    """The random walk with drift: the last value plus `horizon` times a
+    mean daily change.
+
+    Parameters
+    ----------
+    X : array (n, lookback, F)
+        Windows whose first feature is the series.
+    change : float, optional
+        The mean daily change to add, in the units of X (scaled, if X
+        is), e.g. that of the training days, np.mean(np.diff(y_train))
+        for consecutive training targets y_train. Omitted: each window's
+        own, (last - first) / (lookback - 1), which needs lookback >= 2.
+    horizon : int >= 1
+        Days from the window's last day to the target day.
+
+    Returns
+    -------
+    array (n, 1): X[:, -1, 0] + horizon * change.
+
+    Either way no future leaks in: a window's forecast uses that window,
+    or a number fixed from the training days, never a later day. The
+    training mean is the drift of Hyndman and Athanasopoulos'
+    "Forecasting: Principles and Practice" (y_T + h (y_T - y_1)/(T - 1));
+    a window's own mean follows the recent trend but is noisier, with a
+    standard deviation of sigma / sqrt(lookback - 1) for daily changes of
+    standard deviation sigma.
+    """
+    X = _check_windows(X)
+    horizon = require_int("horizon", horizon, 1)
+    last = X[:, -1, :1]  # (n, 1)
+    if change is not None:
+        return last + horizon * require_number("change", change)
+    if X.shape[1] < 2:
+        raise ValueError(
+            "drift needs a lookback of at least 2 days to take a "
+            "window's own mean change (or pass change=); "
+            f"got shape {X.shape}"
+        )
+    own = (X[:, -1, :1] - X[:, 0, :1]) / (X.shape[1] - 1)  # (n, 1)
+    return last + horizon * own
 
 
 class LinearWindowModel:

@@ -10,16 +10,24 @@ The order of operations is the whole point:
    falls in. A window's inputs may reach back into an earlier split (those
    days are in the past when the forecast is made); its target never does.
 
+`prepare` takes one series or several (the columns of an array or a
+DataFrame, one of them the target): each column is scaled on its own
+training days, and only the target's scaling is undone afterwards.
+
 Keras 3 removed `TimeseriesGenerator`, which older tutorials use; NumPy's
 `sliding_window_view` does the same job here in one line.
 """
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ._shapes import (as_float_array, describe_value, require_bool,
                       require_finite, require_int, require_number)
+
+__all__ = ["Windows", "make_windows", "split_points", "PreparedData",
+           "prepare"]
 
 
 class Windows(NamedTuple):
@@ -164,13 +172,18 @@ class PreparedData(NamedTuple):
     train: Windows
     validation: Windows
     test: Windows
-    scaler: object  # fitted on the training days only
+    scaler: object  # every column, fitted on the training days only
     train_end: int  # first position of the validation period
     validation_end: int  # first position of the test period
+    # the target column alone, fitted on its training days (the scaler
+    # itself when there is one column)
+    target_scaler: object
+    target: int  # the target's column position
+    feature_names: tuple  # a DataFrame's column names; None for an array
 
     def to_prices(self, scaled):
-        """Undo the scaling of targets or predictions (any shape), back to
-        the price scale.
+        """Undo the target's scaling of targets or predictions (any shape),
+        back to the target's own scale (prices, returns...).
 
         `scaled` must hold finite numbers (a NaN prediction is refused, not
         passed on); the result is a new array of the same shape.
@@ -180,56 +193,67 @@ class PreparedData(NamedTuple):
             return np.zeros(scaled.shape)
         # a scaler made with copy=False works in place
         column = scaled.reshape(-1, 1).copy()
-        return np.asarray(self.scaler.inverse_transform(column),
+        return np.asarray(self.target_scaler.inverse_transform(column),
                           dtype=float).reshape(scaled.shape)
 
 
 def prepare(series, lookback, horizon=1, train=0.7, validation=0.15,
-            scaler="minmax", multi_step=False):
+            scaler="minmax", multi_step=False, target=None):
     """Split by time, scale with a scaler fitted on the training days, and
     window.
 
     Parameters
     ----------
-    series : array (N,)
-        One daily series (e.g. closing prices or returns) of finite numbers.
+    series : array (N,) or (N, F), or a DataFrame of F numeric columns
+        One daily series (e.g. closing prices or returns), or several
+        features a day, of finite numbers.
     lookback, horizon, multi_step : as in make_windows
     train, validation : fractions of the days, in time order; the rest is
         test
     scaler : "minmax" (scikit-learn's MinMaxScaler, as the lecture decks
         use), "standard" (StandardScaler), or an unfitted
         scikit-learn-style scaler object such as MinMaxScaler((-1, 1)),
-        which is fitted here and returned.
+        which is fitted here and returned. It scales each column on its
+        own, as scikit-learn's scalers do.
+    target : column name (DataFrame) or position (array), optional
+        The column to predict; the first (or only) one when omitted.
+
+    Returns
+    -------
+    PreparedData: windows X (n, lookback, F) of every scaled column and y
+    (n, 1), or (n, horizon) if multi_step, of the scaled target column;
+    the scaler; the split positions; a scaler for the target column alone
+    (fitted on its training days, used by to_prices); the target's column
+    position; and a DataFrame's column names (None for an array).
 
     Each window belongs to the split that its first target day falls in.
     The series is copied first: nothing here changes it, and no array
     returned shares its memory. Raises ValueError when a split holds no
-    complete window.
+    complete window, and names the column that holds a NaN or inf.
     """
-    series = require_finite("series",
-                            _series_array("series", series)).copy()
-    if series.ndim != 1 or len(series) == 0:
-        raise ValueError(
-            "series must be one-dimensional, shape (days,), "
-            f"with days >= 1; got shape {series.shape}"
-        )
+    values, names = _feature_table(series)  # (N, F), a new array
+    target = _target_position(target, names, values.shape[1])
     lookback, horizon = (require_int("lookback", lookback, 1),
                          require_int("horizon", horizon, 1))
     require_bool("multi_step", multi_step)
     # region: split-scale-window
-    train_end, validation_end = split_points(len(series), train, validation)
+    train_end, validation_end = split_points(len(values), train, validation)
 
     scaler = _make_scaler(scaler)
-    # the training days only: nothing later leaks in
-    scaler.fit(series[:train_end, None])
-    scaled = scaler.transform(series[:, None])[:, 0]
+    # the training days only, each column on its own: nothing later leaks in
+    scaler.fit(values[:train_end])
+    # the target alone, to undo its scaling (before transform, which may
+    # work in place)
+    target_scaler = _target_scaler(scaler, values[:train_end], target)
+    scaled = np.asarray(scaler.transform(values), dtype=float)  # (N, F)
 
-    windows = make_windows(scaled, lookback, horizon, multi_step=multi_step)
+    windows = make_windows(scaled, lookback, horizon,
+                           target=scaled[:, target], multi_step=multi_step)
     last_target = windows.target_start + (horizon - 1 if multi_step else 0)
     # endregion
     parts = []
     bounds = ((0, train_end), (train_end, validation_end),
-              (validation_end, len(series)))
+              (validation_end, len(values)))
     for lo, hi in bounds:
         keep = (windows.target_start >= lo) & (last_target < hi)
         # boolean indexing copies
@@ -245,7 +269,85 @@ def prepare(series, lookback, horizon=1, train=0.7, validation=0.15,
                 f"lookback={lookback} and horizon={horizon}; "
                 "use more days, a shorter lookback or other fractions"
             )
-    return PreparedData(*parts, scaler, train_end, validation_end)
+    return PreparedData(*parts, scaler, train_end, validation_end,
+                        target_scaler, target, names)
+
+
+def _feature_table(series):
+    """`series` as a new (N, F) float array, and its column names (None
+    unless it is a DataFrame); a clear error for what cannot be scaled.
+    """
+    names = None
+    if isinstance(series, pd.DataFrame):
+        names = tuple(series.columns)
+        for name, dtype in series.dtypes.items():
+            if not pd.api.types.is_numeric_dtype(dtype):
+                raise ValueError(
+                    f"series must hold numbers; its column {name!r} has "
+                    f"dtype {dtype}: drop it or convert it"
+                )
+        repeated = [n for k, n in enumerate(names) if n in names[:k]]
+        if repeated:
+            raise ValueError("series must name each column once; it has "
+                             f"more than one column named {repeated[0]!r}")
+        # C order, as an array's copy is: the same sums, the same numbers
+        values = np.ascontiguousarray(
+            series.to_numpy(dtype=float, na_value=np.nan, copy=True))
+    else:
+        values = _series_array("series", series).copy()
+    if values.ndim not in (1, 2) or 0 in values.shape:
+        raise ValueError(
+            "series must have shape (days,) or (days, features), with at "
+            f"least one day and one feature; got shape {values.shape}"
+        )
+    if values.ndim == 1:  # one series, checked as a whole
+        return require_finite("series", values)[:, None], names
+    for k in range(values.shape[1]):
+        label = repr(names[k]) if names is not None else k
+        require_finite(f"series column {label}", values[:, k])
+    return values, names
+
+
+def _target_position(target, names, count):
+    """The column position of `target`: a name in `names` for a
+    DataFrame, a position below `count` for an array, 0 for None.
+    """
+    if target is None:
+        return 0
+    if names is not None:
+        if isinstance(target, (bool, np.bool_)) or target not in names:
+            raise ValueError(
+                f"target must name one of series' columns {list(names)}; "
+                f"got {describe_value(target)}"
+            )
+        return names.index(target)
+    if isinstance(target, str):
+        raise TypeError(
+            f"target must be a column position for an array series; got "
+            f"the name {target!r}: pass a DataFrame to name columns"
+        )
+    target = require_int("target", target)
+    if not 0 <= target < count:
+        raise ValueError(
+            f"target must be a column position from 0 to {count - 1} "
+            f"(series has {count} column{'s' if count > 1 else ''}); "
+            f"got {target}"
+        )
+    return target
+
+
+def _target_scaler(scaler, train_days, target):
+    """A scaler like the fitted `scaler`, fitted on the training days of
+    the target column alone: `scaler` itself when there is no other column.
+    """
+    if train_days.shape[1] == 1:
+        return scaler
+    from sklearn.base import clone
+
+    # unfitted, with the same settings (a copy for a non-sklearn object)
+    alone = clone(scaler, safe=False)
+    alone.fit(train_days[:, [target]])  # (train days, 1)
+    return alone
 
 
 def _make_scaler(kind):

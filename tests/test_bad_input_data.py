@@ -104,7 +104,7 @@ def test_zero_windows_give_an_empty_forecast_and_empty_prices():
 WRONG_DIMENSIONS = {
     "make_windows values": [np.float64(3.0), np.zeros((4, 2, 2))],
     "make_windows target": [np.zeros((40, 1)), np.zeros(39)],
-    "prepare series": [np.float64(3.0), np.zeros((40, 2))],
+    "prepare series": [np.float64(3.0), np.zeros((40, 2, 2))],  # (40, 2): two features, valid
     "persistence X": [np.zeros(4), np.zeros((4, 3)), np.zeros((4, 3, 2, 1))],
     "moving_average X": [np.zeros((4, 3))],
     "fit X": [np.zeros((4, 3))],

@@ -29,6 +29,7 @@ FUNCTIONS = {  # name -> (function, number of arguments)
     "mape": (metrics.mape, 2),
     "directional_accuracy": (metrics.directional_accuracy, 3),
     "report": (metrics.report, 3),
+    "direction_test": (metrics.direction_test, 3),
 }
 
 
@@ -89,13 +90,39 @@ def test_the_inputs_are_left_alone_and_the_results_are_plain_numbers(name):
     for given in (args, column, [list(a) for a in args]):
         before = [np.array(a, copy=True) for a in given]
         result = function(*given)
-        values = list(result.values()) if isinstance(result, dict) else [result]
-        for value in values:
-            assert type(value) is float
+        if isinstance(result, dict):
+            values = result
+        elif isinstance(result, tuple):  # a NamedTuple: its count of days is an int
+            values = result._asdict()
+        else:
+            values = {name: result}
+        for key, value in values.items():
+            assert type(value) is (int if key == "n" else float), key
             for a in given:
                 assert not np.shares_memory(np.asarray(value), np.asarray(a))
         for b, a in zip(before, given):
             np.testing.assert_array_equal(np.asarray(a), b)
+
+
+# diebold_mariano takes two forecasts' errors: the same classes of bad input, by the names
+# errors_a and errors_b (its own refusals, e.g. too few days, are in tests/test_metrics.py)
+ERRORS = ("errors_a", "errors_b")
+DM_CALLS = [(position, kind) for position in range(2) for kind in BAD
+            if not (position == 0 and kind in ("one value short", "a column (n, 1)"))]
+
+
+@pytest.mark.parametrize("position,kind", DM_CALLS, ids=[f"{ERRORS[p]}-{k}" for p, k in DM_CALLS])
+def test_diebold_mariano_bad_input_names_the_argument(position, kind):
+    make, error, words = BAD[kind]
+    args = [ACTUAL - PREDICTED, ACTUAL - PREVIOUS]
+    args[position] = make(args[position])
+    with pytest.raises(error) as info:
+        metrics.diebold_mariano(*args)
+    message = str(info.value)
+    assert message.startswith(ERRORS[position]), message
+    if words:
+        assert words in message, message
+    assert len(message) < 240, message
 
 
 def test_the_values_are_unchanged_for_good_input():
