@@ -36,8 +36,11 @@ test-cores: $(STAMP)
 	  OPENBLAS_CORETYPE=$$core $(BIN)/python -m pytest $(LIB_TESTS) -q || exit 1; \
 	done
 
+# Two notebooks at a time (pytest-xdist), each whole on one worker (--dist loadfile: its cells
+# run in order in one kernel), so that both cores work.
+NB_WORKERS := -n 2 --dist loadfile
 test-notebooks: $(STAMP)
-	$(NBVAL) chapters
+	$(NBVAL) $(NB_WORKERS) chapters
 
 # --all: rebuild every page, so that no page left from an earlier build escapes the checks.
 test-book: $(STAMP)
@@ -73,7 +76,7 @@ FLOORS_PYTHON ?= $(call first_python,3.10)
 test-colab: .venv-colab/.installed
 	.venv-colab/bin/python --version
 	.venv-colab/bin/python -m pytest $(LIB_TESTS) --ignore=tests/browser -q
-	.venv-colab/bin/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -q chapters
+	.venv-colab/bin/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -q $(NB_WORKERS) chapters
 
 test-floors: .venv-floors/.installed
 	.venv-floors/bin/python --version

@@ -291,7 +291,8 @@ def context_nll(params, ids, positions, context, steps=50):
     if positions.min() < low or positions.max() > high:
         raise ValueError(f"positions must lie in [{low}, {high}] for "
                          f"context={context} and {ids.size} ids; got "
-                         f"{int(positions.min())} to {int(positions.max())}")
+                         f"{int(positions.min())} to "
+                         f"{int(positions.max())}")
     # row m reads ids[k - context + 1], ..., ids[k] for k = positions[m]
     offsets = np.arange(-context + 1, 1)
     reads = ids[positions[:, None] + offsets]  # (M, context)

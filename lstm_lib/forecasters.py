@@ -139,14 +139,22 @@ def train_forecaster(kind, data, seed, units=32, epochs=10, batch_size=64,
 
 
 def predict(model, X, batch_size=4096):
-    """model's forecasts for windows X, as a float64 array (n, outputs),
-    without Keras' progress bar."""
+    """model's forecasts for windows X, as a float64 array (n, outputs).
+
+    Calls the model directly, batch by batch, rather than model.predict,
+    which traces a new TensorFlow function for every new model and warns
+    about it when many models are used in turn, as in a walk-forward
+    loop."""
     X = require_finite("X", as_float_array("X", X))
     if X.ndim != 3 or len(X) == 0:
         raise ValueError("X must be windows of shape (n, lookback, "
                          f"features) with n >= 1; got shape {X.shape}")
-    out = model.predict(X, batch_size=batch_size, verbose=0)
-    return np.asarray(out, dtype=np.float64).reshape(len(X), -1)
+    batch_size = require_int("batch_size", batch_size, 1)
+    dtype = model.inputs[0].dtype  # the model's own float type
+    parts = [np.asarray(model(X[i:i + batch_size].astype(dtype),
+                              training=False), dtype=np.float64)
+             for i in range(0, len(X), batch_size)]
+    return np.concatenate(parts).reshape(len(X), -1)
 
 
 def autoregressive_forecast(predict_one, X, steps):
@@ -186,6 +194,6 @@ def autoregressive_forecast(predict_one, X, steps):
                              f"window, shape ({len(X)}, 1); got "
                              f"{step.shape}")
         forecasts[:, j] = step.reshape(-1)
-        window = np.concatenate([window[:, 1:], forecasts[:, j, None, None]],
-                                axis=1)
+        newest = forecasts[:, j, None, None]  # (n, 1, 1)
+        window = np.concatenate([window[:, 1:], newest], axis=1)
     return forecasts

@@ -104,9 +104,9 @@ def expanding_folds(dates, test_periods, validation_days=250):
         first, after = _day("first_day", first), _day("day_after_last",
                                                       after)
         if first >= after:
-            raise ValueError(f"test period {name!r}: first_day {first:%Y-%m-%d} "
-                             f"must come before day_after_last "
-                             f"{after:%Y-%m-%d}")
+            raise ValueError(f"test period {name!r}: first_day "
+                             f"{first:%Y-%m-%d} must come before "
+                             f"day_after_last {after:%Y-%m-%d}")
         test_start = int(index.searchsorted(first, side="left"))
         test_end = int(index.searchsorted(after, side="left"))
         if test_end == test_start:

@@ -36,6 +36,13 @@ def test_each_kind_maps_windows_to_forecasts(kind):
     assert predict(model, X).dtype == np.float64
 
 
+def test_predict_matches_keras_predict_across_batches():
+    model = build_forecaster("gru", lookback=4, features=2, units=3)
+    X = np.random.default_rng(2).normal(size=(11, 4, 2))
+    expected = model.predict(X, verbose=0)
+    np.testing.assert_allclose(predict(model, X, batch_size=3), expected, rtol=0, atol=FLOAT32)
+
+
 def test_the_recurrent_layer_is_the_one_named():
     layers = {kind: [type(layer).__name__ for layer in build_forecaster(kind, 5, 1, 3).layers]
               for kind in KINDS}
