@@ -166,6 +166,18 @@ def _forward_nll(p, x_ids, y_ids, h, c):
     return loss * y_ids.size, h_seq[:, -1], c_seq[:, -1]
 
 
+def _checked_ids(name, ids, size):
+    """ids as a 1-D int64 array of ids in [0, size), at least 2 long."""
+    ids = np.asarray(ids)
+    if ids.dtype == object or ids.dtype.kind not in "iu" or ids.ndim != 1:
+        raise TypeError(f"{name} must be a 1-D integer array of ids; got "
+                        f"dtype {ids.dtype}, shape {ids.shape}")
+    if ids.size < 2:
+        raise ValueError(f"{name} must hold at least 2 ids (one to read, "
+                         f"one to predict); got {ids.size}")
+    return _ids_in_vocab(name, ids, size)
+
+
 def evaluate_nll(params, ids, batch=1, steps=100):
     """Mean nll (nats per character) of ids[1:], each given the text
     before it, with the state carried through the whole sequence.
@@ -190,16 +202,12 @@ def evaluate_nll(params, ids, batch=1, steps=100):
     float
     """
     p, size, units = _check_params(params)
-    ids = np.asarray(ids)
-    if ids.dtype == object or ids.dtype.kind not in "iu" or ids.ndim != 1:
-        raise TypeError("ids must be a 1-D integer array of ids; got "
-                        f"dtype {ids.dtype}, shape {ids.shape}")
+    ids = _checked_ids("ids", ids, size)
     batch = require_int("batch", batch, 1)
     steps = require_int("steps", steps, 1)
     if ids.size - 1 < batch:
         raise ValueError(f"ids of length {ids.size} hold fewer than "
                          f"batch={batch} characters to predict")
-    ids = _ids_in_vocab("ids", ids, size)
     length = (ids.size - 1) // batch
     x = ids[:batch * length].reshape(batch, length)  # (B, L)
     y = ids[1:batch * length + 1].reshape(batch, length)
@@ -217,18 +225,6 @@ def evaluate_nll(params, ids, batch=1, steps=100):
                                      h[-1:], c[-1:])
             total += nll
     return total / (ids.size - 1)
-
-
-def _checked_ids(name, ids, size):
-    """ids as a 1-D int64 array of ids in [0, size), at least 2 long."""
-    ids = np.asarray(ids)
-    if ids.dtype == object or ids.dtype.kind not in "iu" or ids.ndim != 1:
-        raise TypeError(f"{name} must be a 1-D integer array of ids; got "
-                        f"dtype {ids.dtype}, shape {ids.shape}")
-    if ids.size < 2:
-        raise ValueError(f"{name} must hold at least 2 ids (one to read, "
-                         f"one to predict); got {ids.size}")
-    return _ids_in_vocab(name, ids, size)
 
 
 def position_nll(params, ids, steps=500):
