@@ -6,9 +6,10 @@ the component (`static/gate_explorer.js` and `.css`, served from the site:
 no network) and, inline, its set-up (`explorer_setup`): the slider ranges, the worked example's
 starting values, the two companies' prices and the course's colours, all taken
 from `lstm_lib`. At the end of the build it writes
-`_static/gate_explorer/cases.json`: `lstm_cell_forward` on a grid of slider
-settings and `lstm_forward` on the companies' sequences, which the browser test
-(tests/browser/test_gate_explorer.py) compares with what the page shows.
+`_build/gate_explorer/cases.json`, beside the site: `lstm_cell_forward` on a
+grid of slider settings and `lstm_forward` on the companies' sequences, which
+the browser test (tests/browser/test_gate_explorer.py) compares with every
+value the page shows.
 
 Nothing here needs Sphinx to be imported, so the tests can build the set-up
 and the cases in any environment that has `lstm_lib`.
@@ -19,7 +20,7 @@ import pathlib
 import numpy as np
 
 from lstm_lib.lstm import lstm_cell_forward, lstm_forward
-from lstm_lib import worked_example
+from lstm_lib import plotting, worked_example
 from lstm_lib.plotting import COLORS
 from lstm_lib.worked_example import (
     BLOCK_NAMES,
@@ -32,7 +33,8 @@ from lstm_lib.worked_example import (
 
 STATIC = pathlib.Path(__file__).parent / "static"
 MARKER = 'class="gate-explorer"'
-CASES_PATH = ("_static", "gate_explorer", "cases.json")
+# beside the site, not in it: a fixture of the tests, not for readers
+CASES_PATH = ("gate_explorer", "cases.json")
 BLOCKS = ("f", "i", "c", "o")
 PARTS = ("wh", "wx", "b")  # weight on h_{t-1}, weight on x_t, bias
 STEP = 0.01  # every slider moves in hundredths
@@ -96,10 +98,13 @@ def step_case(settings):
     z = (settings["x_t"] * params.kernel[0]
          + settings["h_prev"] * params.recurrent_kernel[0] + params.bias)
     z_i, z_f, z_c, z_o = z  # Keras' order
+    f, i, g, o = (cache.f.item(), cache.i.item(), cache.g.item(),
+                  cache.o.item())
     expected = {"z_f": z_f, "z_i": z_i, "z_c": z_c, "z_o": z_o,
-                "f": cache.f.item(), "i": cache.i.item(),
-                "g": cache.g.item(), "o": cache.o.item(),
-                "c_t": c_t.item(), "h_t": h_t.item()}
+                "f": f, "i": i, "g": g, "o": o,
+                "kept": f * settings["c_prev"], "written": i * g,
+                "c_t": c_t.item(), "tanh_c": cache.tanh_c.item(),
+                "h_t": h_t.item()}
     return {"settings": dict(settings),
             "expected": {k: float(v) for k, v in expected.items()}}
 
@@ -159,8 +164,9 @@ def cases():
     }
 
 
-def write_cases(outdir):
-    path = pathlib.Path(outdir).joinpath(*CASES_PATH)
+def write_cases(build_dir):
+    """Write the cases into build_dir (the folder that holds the site)."""
+    path = pathlib.Path(build_dir).joinpath(*CASES_PATH)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(cases(), indent=1))
     return path
@@ -188,13 +194,14 @@ def note_explorer_files(app, doctree):
     if any(MARKER in node.astext() for node in raw):
         for path in (STATIC / "gate_explorer.js", STATIC / "gate_explorer.css",
                      pathlib.Path(__file__),
-                     pathlib.Path(worked_example.__file__)):
+                     pathlib.Path(worked_example.__file__),
+                     pathlib.Path(plotting.__file__)):
             app.env.note_dependency(str(path))
 
 
 def write_cases_after_build(app, exception):
     if exception is None and app.builder.format == "html":
-        write_cases(app.outdir)
+        write_cases(pathlib.Path(app.outdir).parent)
 
 
 def setup(app):
