@@ -105,7 +105,7 @@
 
   // The chapter draws in data units with y upwards; here 40 px per unit, y
   // downwards, and a little more room on both sides for the values.
-  const UNIT = 40, X0 = -1.3, X1 = 13.8, Y0 = -0.7, Y1 = 7.6;
+  const UNIT = 40, X0 = -1.3, X1 = 14.0, Y0 = -0.7, Y1 = 7.6;
   const X = (x) => ((x - X0) * UNIT).toFixed(1);
   const Y = (y) => ((Y1 - y) * UNIT).toFixed(1);
   const G = {
@@ -164,7 +164,7 @@
       root.appendChild(svg("circle", {
         cx: X(x), cy: Y(y), r: 0.32 * UNIT, class: "ge-op",
       }));
-      text(x, y - 0.1, [[symbol]], "ge-op-symbol");
+      text(x, y - 0.1, [[symbol]], "ge-op-symbol ge-inside");
     };
 
     // the cell state along the top: one product, one sum, no weights
@@ -175,12 +175,12 @@
       "ge-note ge-cell-text ge-wide", "start");
     text(-1.1, G.yCell + 0.55, [["c", "t\u22121", " = "], "c_prev"],
       "ge-value ge-cell-text ge-wide", "start");
-    text(-1.1, G.yCell + 0.55, ["c_prev"], "ge-value ge-cell-text ge-narrow",
-      "start");
+    text(-1.1, G.yCell + 0.55, [["c "], "c_prev"],
+      "ge-value ge-cell-text ge-narrow", "start");
     text(13.4, G.yCell + 0.55, [["c", "t", " = "], "c_t"],
       "ge-value ge-cell-text ge-wide", "end");
-    text(13.4, G.yCell + 0.55, ["c_t"], "ge-value ge-cell-text ge-narrow",
-      "end");
+    text(13.4, G.yCell + 0.55, [["c "], "c_t"],
+      "ge-value ge-cell-text ge-narrow", "end");
     operation(G.x.f, G.yCell, "\u00d7");
     operation(G.x.c, G.yCell, "+");
 
@@ -192,10 +192,10 @@
     }));
     text(-1.1, G.yBus + 0.45, [["h", "t\u22121", " = "], "h_prev"],
       "ge-value ge-hidden-text ge-wide", "start");
-    text(-1.1, G.yBus - 0.6, ["h_prev"], "ge-value ge-hidden-text ge-narrow",
-      "start");
+    text(-1.1, G.yBus - 0.6, [["h "], "h_prev"],
+      "ge-value ge-hidden-text ge-narrow", "start");
     text(1.5, -0.15, [["x", "t", " = "], "x_t"], "ge-value ge-wide", "start");
-    text(1.5, -0.15, ["x_t"], "ge-value ge-narrow", "start");
+    text(1.9, -0.15, [["x "], "x_t"], "ge-value ge-narrow", "start");
     for (const k of BLOCKS) {
       line(G.x[k], G.yBus, G.x[k], G.yGate - 0.42, "ge-hidden ge-thin");
     }
@@ -211,8 +211,8 @@
         height: 0.76 * UNIT, rx: 4, fill: color,
       }));
       const onBlock = k === "c" ? "ge-block-text ge-on-orange" : "ge-block-text";
-      text(x, G.yGate - 0.08, [[ACTIVATION[k]]], `${onBlock} ge-wide`);
-      text(x, G.yGate - 0.08, [[SYMBOL[k]]], `${onBlock} ge-narrow`);
+      text(x, G.yGate - 0.08, [[ACTIVATION[k]]], `${onBlock} ge-inside ge-wide`);
+      text(x, G.yGate - 0.08, [[SYMBOL[k]]], `${onBlock} ge-inside ge-narrow`);
       // a sigmoid gate fills from the left by its value in (0, 1), the
       // candidate from the centre by its value in (-1, 1)
       root.appendChild(svg("rect", {
@@ -225,7 +225,7 @@
       }));
       text(x, G.yGate - 0.95, [GATE[k]], "ge-value ge-block-value ge-wide");
       // on a phone the values alternate in height, so that they fit
-      text(x, G.yGate - (k === "f" || k === "c" ? 0.85 : 1.7), [GATE[k]],
+      text(x, G.yGate - (k === "f" || k === "c" ? 1.05 : 1.9), [GATE[k]],
         "ge-value ge-block-value ge-narrow");
       text(x, G.yGate - 1.5, [[names[k]]], "ge-note ge-on-line ge-wide");
     }
@@ -245,11 +245,11 @@
     // output: o times tanh(c_t) is h_t
     line(G.xOut, G.yCell, G.xOut, 5.19, "ge-cell ge-thin");
     root.appendChild(svg("rect", {
-      x: X(G.xOut - 0.45), y: Y(5.15), width: 0.9 * UNIT,
+      x: X(G.xOut - 0.65), y: Y(5.15), width: 1.3 * UNIT,
       height: 0.6 * UNIT, rx: 4, class: "ge-tanh-box",
     }));
-    text(G.xOut, 4.83, [["tanh"]], "ge-small");
-    text(G.xOut + 0.6, 3.9, ["tanh_c"], "ge-value", "start");
+    text(G.xOut, 4.83, [["tanh"]], "ge-small ge-inside");
+    text(G.xOut + 0.75, 3.9, ["tanh_c"], "ge-value", "start");
     line(G.xOut, 4.51, G.xOut, G.yGate + 0.32, "ge-ink", "ink");
     line(G.x.o + 0.54, G.yGate, G.xOut - 0.32, G.yGate, "ge-ink", "ink");
     operation(G.xOut, G.yGate, "\u00d7");
@@ -257,8 +257,8 @@
     line(G.xOut, G.yBus, 12.3, G.yBus, "ge-hidden", "hidden");
     text(13.4, G.yBus - 0.6, [["h", "t", " = "], "h_t"],
       "ge-value ge-hidden-text ge-wide", "end");
-    text(13.4, G.yBus - 0.6, ["h_t"], "ge-value ge-hidden-text ge-narrow",
-      "end");
+    text(13.4, G.yBus - 0.6, [["h "], "h_t"],
+      "ge-value ge-hidden-text ge-narrow", "end");
     return { root, slots, meters };
   }
 
@@ -308,8 +308,48 @@
     return Number.isFinite(v) && v >= spec.min && v <= spec.max ? v : null;
   }
 
+  // A field typed into keeps what it had when the reader entered it, and
+  // goes back to that if what the reader leaves in it is not a number in
+  // range; valid numbers apply as they are typed.
+  function watchField(field, spec, apply, putBack) {
+    let before = field.value;
+    field.addEventListener("focus", () => { before = field.value; });
+    field.addEventListener("input", () => {
+      const v = inRange(field.value, spec);
+      if (v !== null) apply(v);
+    });
+    field.addEventListener("change", () => {
+      if (inRange(field.value, spec) === null) {
+        const typed = field.value;
+        field.value = before;
+        apply(inRange(before, spec));
+        putBack(typed, before);
+      } else {
+        before = field.value;
+        putBack(null);
+      }
+    });
+  }
+
+  function rangeText(spec) {
+    return `from ${fmt(spec.min, 0)} to ${fmt(spec.max, 0)}`;
+  }
+
+  // the height of the page's sticky header, under which the figure sticks
+  function stickyHeaderHeight() {
+    let height = 0;
+    for (const node of document.querySelectorAll("#pst-header, .bd-header-article")) {
+      const style = getComputedStyle(node);
+      if (["sticky", "fixed"].includes(style.position) && node.offsetHeight) {
+        height = Math.max(height, (parseFloat(style.top) || 0) + node.offsetHeight);
+      }
+    }
+    return height;
+  }
+
   function build(host, setup, index) {
     const ids = `ge${index}`;
+    const level = String(Number(host.dataset.headingLevel) || 3);
     const sliders = {};
     const section = el("section", {
       class: "ge", "aria-label": "LSTM gate explorer: one unit, one input",
@@ -318,7 +358,7 @@
     // --- the figure: diagram and summary, kept in view while sliding ---
     const stepPart = section.appendChild(el("div", { class: "ge-step" }));
     stepPart.appendChild(el("p", {
-      class: "ge-heading", role: "heading", "aria-level": "3",
+      class: "ge-heading", role: "heading", "aria-level": level,
     }, "One step of one unit"));
     const figure = stepPart.appendChild(el("div", { class: "ge-figure" }));
     const diagram = drawDiagram(setup.colors, ids);
@@ -358,7 +398,14 @@
     }, "Back to the worked example"));
 
     // --- the sequence: two companies, day by day ---
-    const seq = buildSequence(setup);
+    const hint = stepPart.appendChild(el("p", { class: "ge-hint" },
+      "A field takes a number in its slider's range; anything else is put " +
+      "back when you leave the field."));
+    const announce = stepPart.appendChild(el("p", {
+      class: "ge-sr-only", role: "status",
+    }));
+    hint.id = `${ids}-hint`;
+    const seq = buildSequence(setup, level, ids);
     section.appendChild(seq.part);
 
     function settings() {
@@ -418,17 +465,18 @@
 
     for (const control of Object.values(sliders)) {
       control.range.addEventListener("input", update);
-      control.field.addEventListener("input", () => {
-        const v = inRange(control.field.value, control.spec);
-        control.field.setAttribute("aria-invalid", v === null ? "true" : "false");
-        if (v !== null) {
-          control.range.value = v; // the browser snaps it to the step
-          update();
-        }
+      control.field.setAttribute("aria-describedby", `${ids}-hint`);
+      watchField(control.field, control.spec, (v) => {
+        control.range.value = v; // the browser snaps it to the step
+        update();
+      }, (typed, back) => {
+        const name = control.range.getAttribute("aria-labelledby").split(" ")
+          .map((id) => document.getElementById(id).textContent).join(" ");
+        announce.textContent = typed === null ? "" : `${name} must be a ` +
+          `number ${rangeText(control.spec)}; it is back at ${back}.`;
       });
       control.field.addEventListener("change", () => {
         control.field.value = Number(control.range.value).toFixed(2);
-        control.field.removeAttribute("aria-invalid");
       });
     }
     reset.addEventListener("click", () => {
@@ -440,17 +488,24 @@
     });
     host.replaceChildren(section);
     host.classList.add("ge-ready");
-    // the controls scroll into view below the figure, not under it
-    const observer = new ResizeObserver(() => {
+    // The figure sticks under the page's header while the sliders scroll,
+    // when it leaves them at least 40 % of the screen; the controls then
+    // scroll into view below it, not under it.
+    const placeFigure = () => {
+      const top = stickyHeaderHeight();
+      const sticky = figure.offsetHeight <= 0.6 * (window.innerHeight - top);
+      section.classList.toggle("ge-sticky", sticky);
+      section.style.setProperty("--ge-top", `${top}px`);
       section.style.setProperty("--ge-figure-height", `${figure.offsetHeight}px`);
-    });
-    observer.observe(figure);
+    };
+    new ResizeObserver(placeFigure).observe(figure);
+    window.addEventListener("resize", placeFigure);
     update();
   }
 
   // ---- the sequence view ----------------------------------------------------
 
-  function buildSequence(setup) {
+  function buildSequence(setup, level, ids) {
     const companies = setup.companies;
     const nDays = companies.prices[0].length;
     const spec = setup.sliders.x_t;
@@ -459,10 +514,12 @@
     part.appendChild(el("p", {
       class: "ge-heading", role: "heading", "aria-level": "3",
     }, "Two companies, day by day (the same unit, from zero memories)"));
+    part.lastChild.setAttribute("aria-level", level);
 
     // the prices, editable
     const pricesTable = el("table", { class: "ge-table ge-prices" });
-    pricesTable.appendChild(el("caption", {}, "Prices x<sub>t</sub> (editable)"));
+    pricesTable.appendChild(el("caption", { id: `${ids}-prices` },
+      `Prices x<sub>t</sub> (editable, ${rangeText(spec)})`));
     const head = pricesTable.appendChild(el("thead")).appendChild(el("tr"));
     head.appendChild(el("th", { scope: "col" }, "company"));
     for (let d = 1; d <= nDays; d++) {
@@ -477,6 +534,7 @@
           type: "number", min: spec.min, max: spec.max, step: spec.step,
           value: price, inputmode: "decimal",
           "aria-label": `${name}, price on day ${d + 1}`,
+          "aria-describedby": `${ids}-prices`,
           "data-price": `${row},${d}`,
         });
         tr.appendChild(el("td")).appendChild(input);
@@ -532,24 +590,15 @@
     const chart = part.appendChild(el("div", { class: "ge-chart" }));
 
     let day = 1, weights = null;
-    let prices = companies.prices.map((row) => row.slice()); // the last valid
+    // the prices the days use: each field's last valid value
+    const prices = companies.prices.map((row) => row.slice());
 
-    function readPrices(showError) {
-      const read = priceInputs.map((row) => row.map((input) =>
-        inRange(input.value, spec)));
-      const bad = [];
-      read.forEach((row, r) => row.forEach((v, d) => {
-        priceInputs[r][d].setAttribute("aria-invalid", v === null ? "true" : "false");
-        if (v === null) bad.push(`${companies.names[r]}, day ${d + 1}`);
-      }));
-      if (bad.length === 0) {
-        prices = read;
-        error.textContent = "";
-      } else if (showError) {
-        error.textContent = `A price must be a number from ` +
-          `${String(spec.min).replace("-", MINUS)} to ${spec.max}: ` +
-          `${bad.join("; ")}. The days use the last valid prices.`;
-      }
+    function announceDay() { // the live status: only when the day changes
+      const days = prices.map((p) => sequence(p, weights));
+      const left = days.map((companyDays, r) =>
+        `${companies.names[r]} ${fmt(companyDays[day - 1].carried, 4)}`);
+      status.innerHTML = `Day ${day} of ${nDays}<span class="ge-sr-only">. ` +
+        `Day 1's memory left in the cell state: ${left.join(", ")}.</span>`;
     }
 
     function render() {
@@ -565,10 +614,7 @@
           });
         }
       });
-      const left = days.map((companyDays, r) =>
-        `${companies.names[r]} ${fmt(companyDays[day - 1].carried, 4)}`);
-      status.innerHTML = `Day ${day} of ${nDays}<span class="ge-sr-only">. ` +
-        `Day 1's memory left in the cell state: ${left.join(", ")}.</span>`;
+      if (!status.textContent) announceDay();
       back.setAttribute("aria-disabled", String(day === 1));
       next.setAttribute("aria-disabled", String(day === nDays));
       const last = day === nDays;
@@ -578,34 +624,38 @@
         const shown = last
           ? `<span data-prediction="${r}">${fmt(days[r][nDays - 1].h, 4)}</span>` +
             (edited ? " (prices edited)" : ` (actual ${companies.day5[r]})`)
-          : `<span class="ge-muted">on day ${nDays}</span>`;
+          : `<span class="ge-muted">shown on day ${nDays}</span>`;
         return `<p>company ${name}: ${shown}</p>`;
       }).join("");
       drawChart(chart, days, day, companies.names, setup.colors);
     }
 
     back.addEventListener("click", () => {
-      if (day > 1) { day -= 1; render(); }
+      if (day > 1) { day -= 1; render(); announceDay(); }
     });
     next.addEventListener("click", () => {
-      if (day < nDays) { day += 1; render(); }
+      if (day < nDays) { day += 1; render(); announceDay(); }
     });
-    for (const row of priceInputs) {
-      for (const input of row) {
-        // while typing ("-" on the way to "-0.5") no alarm, only on leaving
-        input.addEventListener("input", () => { readPrices(false); render(); });
-        input.addEventListener("change", () => { readPrices(true); render(); });
-      }
-    }
+    priceInputs.forEach((row, r) => row.forEach((input, d) => {
+      // while typing ("-" on the way to "-0.5") no alarm; only what is left
+      // in the field when the reader moves on is checked
+      watchField(input, spec, (v) => { prices[r][d] = v; render(); }, (typed, back) => {
+        error.textContent = typed === null ? "" : `${companies.names[r]}, day ` +
+          `${d + 1}: a price must be a number ${rangeText(spec)}; "${typed}" ` +
+          `is not, so it is back at ${back}.`;
+      });
+    }));
     return {
       part,
       update(w) { weights = w; render(); },
       reset() {
         priceInputs.forEach((row, r) => row.forEach((input, d) => {
           input.value = companies.prices[r][d];
+          prices[r][d] = companies.prices[r][d];
         }));
-        readPrices(true);
+        error.textContent = "";
         day = 1;
+        status.textContent = "";
       },
     };
   }
@@ -641,8 +691,13 @@
     for (let d = 1; d <= n; d++) {
       add("text", { x: px(d), y: H - bottom + 18, "text-anchor": "middle" }, String(d));
     }
-    for (const v of [lo, hi]) {
-      add("text", { x: left - 6, y: py(v) + 5, "text-anchor": "end" }, fmt(v, 1));
+    // round ticks, 0 among them whenever it is in range
+    const span = hi - lo + 2 * pad;
+    const tick = [0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10].find((t) => span / t <= 5) || 10;
+    const decimals = tick < 1 ? (tick === 0.25 ? 2 : 1) : 0;
+    for (let v = Math.ceil((lo - pad) / tick) * tick; v <= hi + pad; v += tick) {
+      add("line", { x1: left - 4, x2: left, y1: py(v), y2: py(v), class: "ge-axis" });
+      add("text", { x: left - 7, y: py(v) + 5, "text-anchor": "end" }, fmt(v, decimals));
     }
     add("text", { x: (left + W - right) / 2, y: H - bottom + 38, "text-anchor": "middle" },
       "day");
