@@ -60,8 +60,13 @@ def default_settings():
     return settings
 
 
+def hundredths(slider_id):
+    """A slider's ends in hundredths, as RANGES holds them."""
+    return RANGES.get(slider_id, RANGES["weight"])
+
+
 def slider_range(slider_id):
-    low, high = RANGES.get(slider_id, RANGES["weight"])
+    low, high = hundredths(slider_id)
     return low / 100, high / 100
 
 
@@ -133,15 +138,14 @@ def grid_settings(seed=0, n_random=12):
     defaults = default_settings()
     grid = [dict(defaults)]
     for slider_id in slider_ids():
-        low, high = (round(100 * v) for v in slider_range(slider_id))
+        low, high = hundredths(slider_id)
         for k in (low, round(0.37 * low), 0, round(0.81 * high), high):
             grid.append({**defaults, slider_id: k / 100})
     rng = np.random.default_rng(seed)
     for _ in range(n_random):
         grid.append({
-            slider_id: int(rng.integers(
-                round(100 * slider_range(slider_id)[0]),
-                round(100 * slider_range(slider_id)[1]) + 1)) / 100
+            slider_id: int(rng.integers(hundredths(slider_id)[0],
+                                        hundredths(slider_id)[1] + 1)) / 100
             for slider_id in slider_ids()})
     return grid
 

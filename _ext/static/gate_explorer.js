@@ -331,8 +331,9 @@
     });
   }
 
-  function rangeText(spec) {
-    return `from ${fmt(spec.min, 0)} to ${fmt(spec.max, 0)}`;
+  function rangeText(spec) { // the ends as the set-up gives them, not rounded
+    const end = (v) => String(v).replace("-", MINUS);
+    return `from ${end(spec.min)} to ${end(spec.max)}`;
   }
 
   // the height of the page's sticky header, under which the figure sticks
